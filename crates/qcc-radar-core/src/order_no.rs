@@ -1,0 +1,83 @@
+//! Order numbers, validated before they go into a URL or a file name.
+//!
+//! An order number comes from the server, a journal file or a user's command line, and it ends
+//! up in a query string and in paths like `DIR/<orderNo>.zip`. So it must be non-empty,
+//! printable ASCII without path separators or spaces, and bounded in length.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+use crate::report_type::truncate_for_message;
+
+/// The longest order number accepted.
+pub const MAX_ORDER_NO_LEN: usize = 128;
+
+/// A validated order number such as `JKDAY-167660123348194027`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrderNo(String);
+
+impl OrderNo {
+    /// Validates `s`: 1 to 128 characters of `A-Z a-z 0-9 - _ .`, not `.` or `..`.
+    pub fn new(s: impl Into<String>) -> Result<Self> {
+        let s = s.into();
+        let bad = || {
+            Error::config(format!(
+                "invalid order number {:?}: expected 1-{MAX_ORDER_NO_LEN} letters, digits, '-', '_' or '.', like JKDAY-167660123348194027",
+                truncate_for_message(&s)
+            ))
+        };
+        if s.is_empty()
+            || s.len() > MAX_ORDER_NO_LEN
+            || s == "."
+            || s == ".."
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
+            return Err(bad());
+        }
+        Ok(OrderNo(s))
+    }
+
+    /// The order number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for OrderNo {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        OrderNo::new(s)
+    }
+}
+
+impl AsRef<str> for OrderNo {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_vendor_example() {
+        assert!(OrderNo::new("JKDAY-167660123348194027").is_ok());
+    }
+
+    #[test]
+    fn rejects_unsafe() {
+        for s in ["", "..", "a/b", "a b", "a\0", "订单", &"x".repeat(129), "a\\b"] {
+            assert!(OrderNo::new(s).is_err(), "{s:?}");
+        }
+    }
+}

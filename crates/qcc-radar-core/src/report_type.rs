@@ -1,0 +1,73 @@
+//! The three report types: daily, weekly and monthly digests.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+
+/// Which digest to order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportType {
+    /// `day`: the daily report.
+    Day,
+    /// `week`: the weekly report.
+    Week,
+    /// `month`: the monthly report.
+    Month,
+}
+
+impl ReportType {
+    /// All three, in order.
+    pub const ALL: [ReportType; 3] = [ReportType::Day, ReportType::Week, ReportType::Month];
+
+    /// The API's spelling: `day`, `week` or `month`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportType::Day => "day",
+            ReportType::Week => "week",
+            ReportType::Month => "month",
+        }
+    }
+}
+
+impl fmt::Display for ReportType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ReportType {
+    type Err = Error;
+
+    /// Parses `day`, `week` or `month` (case-insensitive, surrounding spaces ignored).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let t = s.trim();
+        ReportType::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "unknown report type {:?}; use one of: day, week, month",
+                    truncate_for_message(s)
+                ))
+            })
+    }
+}
+
+pub(crate) fn truncate_for_message(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_names_allowed_values() {
+        assert_eq!("day".parse::<ReportType>().unwrap(), ReportType::Day);
+        assert_eq!(" WEEK ".parse::<ReportType>().unwrap(), ReportType::Week);
+        let e = "year".parse::<ReportType>().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(e.message().contains("day, week, month"));
+    }
+}

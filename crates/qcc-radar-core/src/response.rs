@@ -1,0 +1,245 @@
+//! Response bodies into typed outcomes.
+//!
+//! The envelope is `{"status": "200", "msg": "…", "result": {…}}`. Known deviations are
+//! tolerated: `status` as a JSON number, `result` null or missing, and the vendor's capitalised
+//! keys (`Status`, `Message`, `Result`) from its other endpoints. What cannot be read (a
+//! gateway's HTML page, truncated JSON, an empty body) becomes a retryable transport error that
+//! says what arrived: its content type and its first bytes, never the whole body.
+//!
+//! The same code means different things per endpoint: 201 from createReport is the good news
+//! "no risk changes, so no report", while 201 from getReportInfo means the order number is not
+//! valid. Codes decide; `msg` text never does.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::order_no::OrderNo;
+use crate::report_link::ReportLink;
+use crate::report_status::ReportStatus;
+use crate::status_code::lookup_status;
+
+/// What createReport answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreateReportOutcome {
+    /// 200: an order was placed.
+    Ordered(OrderNo),
+    /// 201: no monitored company had a risk change, so there is no report. Not an error.
+    NoChange,
+}
+
+/// What getReportInfo answered for an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportInfo {
+    /// `P`, `S` or `F`.
+    pub status: ReportStatus,
+    /// The signed download link, present when `status` is `S`.
+    pub link: Option<ReportLink>,
+    /// The link's expiry (Unix seconds), from its `Expires` query parameter.
+    pub expires_at: Option<u64>,
+}
+
+/// The envelope, with its keys found case-insensitively.
+struct Envelope {
+    status: i32,
+    msg: String,
+    result: Option<Map<String, Value>>,
+}
+
+fn preview(body: &[u8]) -> String {
+    const MAX: usize = 80;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let mut shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    if body.len() > MAX {
+        shown.push('…');
+    }
+    shown
+}
+
+fn unreadable(endpoint: &str, body: &[u8], content_type: Option<&str>, why: &str) -> Error {
+    let ct = content_type.unwrap_or("none");
+    let what = if body.is_empty() {
+        "an empty body".to_string()
+    } else {
+        format!("{} bytes starting {:?}", body.len(), preview(body))
+    };
+    Error::transport(format!(
+        "{endpoint} answered with something that is not the API's JSON ({why}; content type {ct}, {what}); a proxy or gateway may be in the way, or the service is down"
+    ))
+}
+
+fn get_ci<'a>(obj: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Value> {
+    for name in names {
+        if let Some(v) = obj.get(*name) {
+            return Some(v);
+        }
+    }
+    obj.iter()
+        .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+        .map(|(_, v)| v)
+}
+
+fn parse_envelope(endpoint: &str, body: &[u8], content_type: Option<&str>) -> Result<Envelope> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        let why = if body.is_empty() {
+            "empty body".to_string()
+        } else {
+            format!("invalid JSON: {e}")
+        };
+        unreadable(endpoint, body, content_type, &why)
+    })?;
+    let Value::Object(obj) = value else {
+        return Err(unreadable(
+            endpoint,
+            body,
+            content_type,
+            "JSON is not an object",
+        ));
+    };
+    let status = match get_ci(&obj, &["status"]) {
+        Some(Value::String(s)) => s.trim().parse::<i32>().ok(),
+        Some(Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+        _ => None,
+    }
+    .ok_or_else(|| unreadable(endpoint, body, content_type, "no numeric status"))?;
+    let msg = match get_ci(&obj, &["msg", "message"]) {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let result = match get_ci(&obj, &["result"]) {
+        Some(Value::Object(m)) => Some(m.clone()),
+        _ => None,
+    };
+    Ok(Envelope {
+        status,
+        msg,
+        result,
+    })
+}
+
+fn result_string(result: &Map<String, Value>, names: &[&str]) -> Option<String> {
+    match get_ci(result, names) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses a createReport body. `content_type` is only used to describe an unreadable body.
+pub fn parse_create_report(body: &[u8], content_type: Option<&str>) -> Result<CreateReportOutcome> {
+    const EP: &str = "createReport";
+    let env = parse_envelope(EP, body, content_type)?;
+    match env.status {
+        200 => {
+            let order = env
+                .result
+                .as_ref()
+                .and_then(|r| result_string(r, &["orderNo"]))
+                .ok_or_else(|| {
+                    unreadable(EP, body, content_type, "status 200 without result.orderNo")
+                })?;
+            let order = OrderNo::new(order.trim()).map_err(|e| {
+                Error::transport(format!("createReport returned an unusable order number: {}", e.message()))
+                    .with_code(200)
+            })?;
+            Ok(CreateReportOutcome::Ordered(order))
+        }
+        201 => Ok(CreateReportOutcome::NoChange),
+        code => Err(lookup_status(code).to_error(EP, &env.msg)),
+    }
+}
+
+/// Parses a getReportInfo body. A 205 ("waiting to be processed") is reported as
+/// [`ReportStatus::Pending`]; 201 is an `invalid_request` error (the order number is unknown).
+pub fn parse_report_info(body: &[u8], content_type: Option<&str>) -> Result<ReportInfo> {
+    const EP: &str = "getReportInfo";
+    let env = parse_envelope(EP, body, content_type)?;
+    match env.status {
+        200 => {
+            let result = env.result.as_ref().ok_or_else(|| {
+                unreadable(EP, body, content_type, "status 200 without a result")
+            })?;
+            let letter = result_string(result, &["reportStatus"]).ok_or_else(|| {
+                unreadable(EP, body, content_type, "status 200 without result.reportStatus")
+            })?;
+            let status = ReportStatus::from_letter(&letter)?;
+            let link = match result_string(result, &["reportUrl"]) {
+                Some(u) => Some(ReportLink::parse(&u)?),
+                None => None,
+            };
+            if status == ReportStatus::Succeeded && link.is_none() {
+                return Err(unreadable(
+                    EP,
+                    body,
+                    content_type,
+                    "reportStatus S without a reportUrl",
+                ));
+            }
+            let expires_at = link.as_ref().and_then(ReportLink::expires_at);
+            Ok(ReportInfo {
+                status,
+                link,
+                expires_at,
+            })
+        }
+        205 => Ok(ReportInfo {
+            status: ReportStatus::Pending,
+            link: None,
+            expires_at: None,
+        }),
+        201 => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "getReportInfo does not know this order number; check it, or order a new report",
+        )
+        .with_code(201)
+        .with_server_message(env.msg)),
+        code => Err(lookup_status(code).to_error(EP, &env.msg)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_examples() {
+        let b = br#"{"status":"200","msg":"ok","result":{"orderNo":"JKDAY-167660123348194027"}}"#;
+        assert_eq!(
+            parse_create_report(b, Some("application/json")).unwrap(),
+            CreateReportOutcome::Ordered(OrderNo::new("JKDAY-167660123348194027").unwrap())
+        );
+        let b = br#"{"Status":201,"Message":"none","Result":null}"#;
+        assert_eq!(
+            parse_create_report(b, None).unwrap(),
+            CreateReportOutcome::NoChange
+        );
+    }
+
+    #[test]
+    fn info_201_is_unknown_order() {
+        let e = parse_report_info(br#"{"status":"201","msg":"x"}"#, None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(e.code(), Some(201));
+    }
+
+    #[test]
+    fn html_gateway_page_says_what_arrived() {
+        let e = parse_report_info(b"<html><body>502 Bad Gateway</body></html>", Some("text/html"))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport);
+        assert!(e.is_retryable());
+        assert!(e.message().contains("text/html"), "{e}");
+        assert!(e.message().contains("502 Bad Gateway"), "{e}");
+    }
+
+    #[test]
+    fn quota_code() {
+        let e = parse_create_report(r#"{"status":"112","msg":"余额不足","result":null}"#.as_bytes(), None)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Quota);
+        assert_eq!(e.server_message(), Some("余额不足"));
+    }
+}
