@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::report_type::truncate_for_message;
+use crate::report_type::{truncate_for_message, ReportType};
 
 /// The longest order number accepted.
 pub const MAX_ORDER_NO_LEN: usize = 128;
@@ -44,6 +44,27 @@ impl OrderNo {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The report type its prefix implies: `JKDAY-` (the vendor's documented example), and by
+    /// the same pattern `JKWEEK-` and `JKMONTH-`. `None` for any other prefix.
+    pub fn report_type(&self) -> Option<ReportType> {
+        let prefix = self.0.split('-').next()?;
+        match prefix.to_ascii_uppercase().as_str() {
+            "JKDAY" => Some(ReportType::Day),
+            "JKWEEK" => Some(ReportType::Week),
+            "JKMONTH" => Some(ReportType::Month),
+            _ => None,
+        }
+    }
+
+    /// The conventional order-number prefix for `report_type` (`JKDAY`, `JKWEEK`, `JKMONTH`).
+    pub fn prefix_for(report_type: ReportType) -> &'static str {
+        match report_type {
+            ReportType::Day => "JKDAY",
+            ReportType::Week => "JKWEEK",
+            ReportType::Month => "JKMONTH",
+        }
+    }
 }
 
 impl fmt::Display for OrderNo {
@@ -72,6 +93,17 @@ mod tests {
     #[test]
     fn accepts_vendor_example() {
         assert!(OrderNo::new("JKDAY-167660123348194027").is_ok());
+    }
+
+    #[test]
+    fn type_from_prefix() {
+        let o = OrderNo::new("JKWEEK-1").unwrap();
+        assert_eq!(o.report_type(), Some(ReportType::Week));
+        assert_eq!(OrderNo::new("X-1").unwrap().report_type(), None);
+        for t in ReportType::ALL {
+            let o = OrderNo::new(format!("{}-9", OrderNo::prefix_for(t))).unwrap();
+            assert_eq!(o.report_type(), Some(t));
+        }
     }
 
     #[test]
