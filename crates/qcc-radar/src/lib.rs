@@ -1,1 +1,45 @@
-//! Placeholder: being written.
+//! The qcc-radar client: order QCC Pro risk-monitoring reports, wait for them, download and
+//! safely extract them.
+//!
+//! Every binding (Python, Node, C, Java) and the `qcc-radar` command wrap this crate, so the
+//! hard parts live here once: retries that never pay for a second order, clock-skew correction,
+//! signed links that expire mid-download, resumable streaming downloads that never leave a
+//! half-written file under its final name, and extraction that treats the archive as hostile.
+//! What the protocol *means* lives in [`qcc_radar_core`]; this crate adds the I/O.
+//!
+//! ```no_run
+//! # async fn demo() -> qcc_radar::Result<()> {
+//! use qcc_radar::{Client, ReportType};
+//!
+//! let client = Client::builder().build()?; // QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL
+//! match client.fetch_report(ReportType::Day, "reports".as_ref()).await? {
+//!     Some(report) => println!("{} files in {}", report.files.len(), report.archive.display()),
+//!     None => println!("no risk changes today"),
+//! }
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod blocking;
+mod builder;
+mod client;
+mod clock;
+mod download;
+mod extract;
+mod progress;
+mod report;
+mod transport;
+
+pub use builder::ClientBuilder;
+pub use client::{prepare_out_dir, Client};
+pub use progress::{Progress, ProgressFn};
+pub use report::Report;
+
+pub use qcc_radar_core::{
+    sign, ArchiveLimits, Error, ErrorKind, OrderNo, PollSchedule, ReportInfo, ReportLink,
+    ReportStatus, ReportType, Result, RetryPolicy, DEFAULT_BASE_URL, VERSION,
+};
+
+/// The core crate, for callers that need its lower-level pieces.
+pub use qcc_radar_core as core;

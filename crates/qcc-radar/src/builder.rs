@@ -1,0 +1,223 @@
+//! Configuration of a [`Client`], with the environment as the fallback.
+//!
+//! Every binding exposes the same settings by name, and an unset value falls back to
+//! `QCC_APP_KEY`, `QCC_SECRET_KEY` and `QCC_BASE_URL`, so a cron job and a notebook configure
+//! the same way. Everything is validated here, before anything is sent: a missing key or a
+//! base URL without a scheme is a `config` error that names the fix.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use qcc_radar_core::{
+    ArchiveLimits, BaseUrl, Credentials, Error, PollSchedule, Result, RetryPolicy,
+    DEFAULT_BASE_URL, VERSION,
+};
+
+use crate::client::Client;
+use crate::progress::ProgressFn;
+use crate::transport::HttpFactory;
+
+/// Builds a [`Client`]. Unset credentials and base URL come from the environment.
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    app_key: Option<String>,
+    secret_key: Option<String>,
+    base_url: Option<String>,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    wait_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    poll: Option<PollSchedule>,
+    limits: Option<ArchiveLimits>,
+    skew_correction: Option<bool>,
+    user_agent_suffix: Option<String>,
+    ca_file: Option<PathBuf>,
+    proxy: Option<String>,
+    progress: Option<ProgressFn>,
+}
+
+/// The validated settings a client runs with.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) credentials: Credentials,
+    pub(crate) base_url: BaseUrl,
+    pub(crate) request_timeout: Duration,
+    pub(crate) wait_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) poll: PollSchedule,
+    pub(crate) limits: ArchiveLimits,
+    pub(crate) skew_correction: bool,
+    pub(crate) progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("app_key", &self.app_key)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl ClientBuilder {
+    /// A builder with nothing set: everything falls back to the environment and defaults.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
+    /// The app key (else `QCC_APP_KEY`).
+    pub fn app_key(mut self, app_key: impl Into<String>) -> Self {
+        self.app_key = Some(app_key.into());
+        self
+    }
+
+    /// The secret key (else `QCC_SECRET_KEY`).
+    pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
+        self.secret_key = Some(secret_key.into());
+        self
+    }
+
+    /// The base URL (else `QCC_BASE_URL`, else `https://pro.qcc.com`).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one API request, answer included (default 30 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Time a download may go without receiving a byte before it is retried (default 60 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The default deadline of a wait for a report (default 30 minutes).
+    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
+        self.wait_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy for requests that are safe to repeat.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The poll schedule while waiting for a report.
+    pub fn poll_schedule(mut self, schedule: PollSchedule) -> Self {
+        self.poll = Some(schedule);
+        self
+    }
+
+    /// Limits for archive extraction.
+    pub fn archive_limits(mut self, limits: ArchiveLimits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// Whether to learn the server's clock offset after a 115 answer and retry (default on).
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.skew_correction = Some(on);
+        self
+    }
+
+    /// A word appended to the user agent `qcc-radar/<version>`, such as the binding's name.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// An extra PEM file of CA certificates to trust, besides the system's.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// An HTTP(S) proxy for every request. Without it, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`
+    /// and `NO_PROXY` are honoured.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// A callback for progress events.
+    pub fn on_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Same as [`ClientBuilder::on_progress`], taking any closure.
+    pub fn progress(self, f: impl Fn(&crate::Progress) + Send + Sync + 'static) -> Self {
+        self.on_progress(Arc::new(f))
+    }
+
+    /// Validates everything and builds the client. Fails with a `config` error (nothing sent)
+    /// when a credential is missing or malformed, the base URL is bad, the CA file cannot be
+    /// read, or the proxy URL is bad.
+    pub fn build(self) -> Result<Client> {
+        let app_key = self.app_key.or_else(|| env_value("QCC_APP_KEY")).ok_or_else(|| {
+            Error::config("no app key: set QCC_APP_KEY or pass the app key explicitly")
+        })?;
+        let secret_key = self
+            .secret_key
+            .or_else(|| env_value("QCC_SECRET_KEY"))
+            .ok_or_else(|| {
+                Error::config("no secret key: set QCC_SECRET_KEY or pass the secret key explicitly")
+            })?;
+        let credentials = Credentials::new(app_key, secret_key)?;
+        let base_url = BaseUrl::parse(
+            &self
+                .base_url
+                .or_else(|| env_value("QCC_BASE_URL"))
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+        )?;
+        let mut user_agent = format!("qcc-radar/{VERSION}");
+        if let Some(suffix) = self.user_agent_suffix.filter(|s| !s.trim().is_empty()) {
+            user_agent.push(' ');
+            user_agent.push_str(suffix.trim());
+        }
+        let ca_pem = match &self.ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                Error::config(format!("cannot read the CA file {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
+        let factory = HttpFactory {
+            user_agent,
+            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
+            read_timeout: self.read_timeout.unwrap_or(Duration::from_secs(60)),
+            ca_pem,
+            proxy: self.proxy,
+        };
+        let settings = Settings {
+            credentials,
+            base_url,
+            request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(30)),
+            wait_timeout: self.wait_timeout.unwrap_or(Duration::from_secs(30 * 60)),
+            retry: self.retry.unwrap_or_default(),
+            poll: self.poll.unwrap_or_default(),
+            limits: self.limits.unwrap_or_default(),
+            skew_correction: self.skew_correction.unwrap_or(true),
+            progress: self.progress,
+        };
+        Client::from_parts(settings, factory)
+    }
+}

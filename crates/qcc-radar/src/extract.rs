@@ -1,0 +1,257 @@
+//! Extracting an untrusted archive without letting it escape or fill the disk.
+//!
+//! The archive is judged whole before a byte is written: every entry's name is decoded (GBK
+//! without the UTF-8 flag is common) and must pass the core's path rules, no entry may be a
+//! link, and the declared sizes must fit the limits. Declarations can lie, so while inflating
+//! the real byte counts are held to the declared sizes and the limits, and the CRC is checked.
+//! Everything is written into a temporary folder beside the target, which is renamed to
+//! `<orderNo>/` only when complete; a refusal or a cancel removes it.
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use qcc_radar_core::{
+    decode_entry_name, safe_entry_path, ArchiveLimits, Error, OrderNo, Result, SafePath,
+};
+
+use crate::client::Client;
+use crate::download::{io_error, sync_dir};
+use crate::progress::Progress;
+
+const S_IFMT: u32 = 0o170000;
+const S_IFLNK: u32 = 0o120000;
+const S_IFREG: u32 = 0o100000;
+const S_IFDIR: u32 = 0o040000;
+
+/// Sets the flag when dropped, so a cancelled future stops the blocking extraction.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Extracts `archive` into `out_dir/<orderNo>/`; returns that folder and the sorted files.
+pub(crate) async fn extract_archive(
+    client: &Client,
+    order_no: &OrderNo,
+    archive: &Path,
+    out_dir: &Path,
+) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _guard = CancelOnDrop(cancel.clone());
+    let limits = client.inner.settings.limits;
+    let archive = archive.to_path_buf();
+    let out_dir = out_dir.to_path_buf();
+    let order = order_no.clone();
+    let progress_client = client.clone();
+    tokio::task::spawn_blocking(move || {
+        let report = |done, total| {
+            progress_client.emit(Progress::Extracting {
+                order_no: order.clone(),
+                done,
+                total,
+            })
+        };
+        extract_blocking(&archive, &out_dir, &order, &limits, &cancel, &report)
+    })
+    .await
+    .map_err(|e| Error::new(qcc_radar_core::ErrorKind::Internal, format!("extraction task failed: {e}")))?
+}
+
+struct Planned {
+    index: usize,
+    path: SafePath,
+    size: u64,
+}
+
+fn zip_error(e: zip::result::ZipError) -> Error {
+    Error::archive(format!("the download is not a sound zip archive: {e}"))
+}
+
+/// Judges every entry; returns the plan or the first reason to refuse.
+fn plan<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    archive_bytes: u64,
+    limits: &ArchiveLimits,
+) -> Result<Vec<Planned>> {
+    limits.check_entry_count(zip.len() as u64)?;
+    let mut planned = Vec::with_capacity(zip.len());
+    let mut total: u64 = 0;
+    let mut seen_files = HashSet::new();
+    let mut seen_dirs = HashSet::new();
+    for index in 0..zip.len() {
+        let entry = zip.by_index_raw(index).map_err(zip_error)?;
+        let name = decode_entry_name(entry.name_raw(), false);
+        let path = safe_entry_path(&name)?;
+        let mode = entry.unix_mode().unwrap_or(0);
+        let file_type = mode & S_IFMT;
+        if file_type == S_IFLNK || entry.is_symlink() {
+            return Err(Error::archive(format!(
+                "the archive holds a link {name:?}; links are refused, nothing was extracted"
+            )));
+        }
+        if file_type != 0 && file_type != S_IFREG && file_type != S_IFDIR {
+            return Err(Error::archive(format!(
+                "the archive holds a special file {name:?}; refused, nothing was extracted"
+            )));
+        }
+        let is_dir = path.is_dir || entry.is_dir() || file_type == S_IFDIR;
+        if entry.encrypted() {
+            return Err(Error::archive(format!(
+                "entry {name:?} is encrypted; qcc-radar cannot extract it"
+            )));
+        }
+        limits.check_entry(&name, entry.size(), entry.compressed_size())?;
+        total = total.saturating_add(entry.size());
+        limits.check_total(total, archive_bytes)?;
+        let key = path.display();
+        if is_dir {
+            seen_dirs.insert(key);
+        } else {
+            if path.components.is_empty() || !seen_files.insert(key.clone()) {
+                return Err(Error::archive(format!(
+                    "the archive holds entry {name:?} twice; refused, nothing was extracted"
+                )));
+            }
+            planned.push(Planned {
+                index,
+                path,
+                size: entry.size(),
+            });
+        }
+    }
+    // A file may not also be a folder of another entry ("a" and "a/b").
+    for p in &planned {
+        let mut prefix = String::new();
+        for c in &p.path.components[..p.path.components.len() - 1] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(c);
+            if seen_files.contains(&prefix) {
+                return Err(Error::archive(format!(
+                    "entry {:?} is both a file and a folder; refused, nothing was extracted",
+                    prefix
+                )));
+            }
+        }
+    }
+    let _ = seen_dirs;
+    Ok(planned)
+}
+
+fn extract_blocking(
+    archive: &Path,
+    out_dir: &Path,
+    order_no: &OrderNo,
+    limits: &ArchiveLimits,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(u64, u64),
+) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let file = std::fs::File::open(archive).map_err(io_error)?;
+    let archive_bytes = file.metadata().map_err(io_error)?.len();
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(zip_error)?;
+    let planned = plan(&mut zip, archive_bytes, limits)?;
+
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{order_no}.extracting-"))
+        .tempdir_in(out_dir)
+        .map_err(io_error)?;
+    let mut relative = Vec::with_capacity(planned.len());
+    let mut total_written: u64 = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    let count = planned.len() as u64;
+    for (done, p) in planned.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::new(
+                qcc_radar_core::ErrorKind::Cancelled,
+                "extraction was cancelled",
+            ));
+        }
+        let rel = p.path.to_path_buf();
+        let target = staging.path().join(&rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error)?;
+        }
+        let mut entry = zip.by_index(p.index).map_err(zip_error)?;
+        let name = p.path.display();
+        let compressed = entry.compressed_size();
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(io_error)?;
+        let mut written: u64 = 0;
+        loop {
+            let n = match entry.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    return Err(Error::archive(format!(
+                        "entry {name:?} is corrupt: {e}; nothing was extracted"
+                    )))
+                }
+            };
+            written += n as u64;
+            total_written += n as u64;
+            if written > p.size {
+                return Err(Error::archive(format!(
+                    "entry {name:?} expands past its declared {} bytes: a zip bomb or a corrupt archive; refused",
+                    p.size
+                )));
+            }
+            limits.check_entry(&name, written, compressed)?;
+            limits.check_total(total_written, archive_bytes)?;
+            out.write_all(&buf[..n]).map_err(io_error)?;
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::new(
+                    qcc_radar_core::ErrorKind::Cancelled,
+                    "extraction was cancelled",
+                ));
+            }
+        }
+        if written != p.size {
+            return Err(Error::archive(format!(
+                "entry {name:?} holds {written} bytes, not the {} it declares; the archive is corrupt",
+                p.size
+            )));
+        }
+        out.flush().map_err(io_error)?;
+        relative.push(rel);
+        progress(done as u64 + 1, count);
+    }
+
+    let final_dir = out_dir.join(order_no.as_str());
+    replace_dir(staging, &final_dir)?;
+    sync_dir(out_dir);
+    let mut files: Vec<PathBuf> = relative.iter().map(|r| final_dir.join(r)).collect();
+    files.sort();
+    Ok((final_dir, files))
+}
+
+/// Moves the finished staging folder to `final_dir`, replacing an older extraction.
+fn replace_dir(staging: tempfile::TempDir, final_dir: &Path) -> Result<()> {
+    let parent = final_dir.parent().unwrap_or(Path::new("."));
+    let mut old = None;
+    if final_dir.exists() {
+        let aside = tempfile::Builder::new()
+            .prefix(".qcc-radar-old-")
+            .tempdir_in(parent)
+            .map_err(io_error)?;
+        let target = aside.path().join("old");
+        std::fs::rename(final_dir, &target).map_err(io_error)?;
+        old = Some(aside);
+    }
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, final_dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(io_error(e));
+    }
+    drop(old);
+    Ok(())
+}
