@@ -1,0 +1,182 @@
+//! The named fault scenarios.
+//!
+//! Every test suite, in every language, names a scenario by the same snake_case string
+//! (`"flaky"`, `"clock_skew"` …), so the names are part of the public contract: the CLI's
+//! `--scenario`, the Python and Node `Sandbox(...)` constructors and the C tests all pass these
+//! strings through [`FromStr`]. One sandbox runs one scenario for its whole life; a test that
+//! needs two behaviours starts two sandboxes (a start costs a few milliseconds).
+
+use std::error::Error;
+use std::fmt;
+use std::str::FromStr;
+
+/// How the sandbox behaves. [`Scenario::Normal`] is the happy path; every other scenario
+/// injects one fault a real deployment meets sooner or later.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scenario {
+    /// `normal`: orders succeed, a few `P` answers, then `S` with a working link to a small
+    /// report zip whose names are GBK-encoded.
+    #[default]
+    Normal,
+    /// `no_change`: createReport answers 201 (no monitored company changed, so no report).
+    NoChange,
+    /// `fail`: after the `P` answers, getReportInfo answers `reportStatus` `F`.
+    Fail,
+    /// `slow`: `P` until `slow_ready_after` has passed since the order, then `S`.
+    Slow,
+    /// `flaky`: the first getReportInfo of each order is an HTTP 502 HTML gateway page, and the
+    /// first download of each order is cut off after about half its body.
+    Flaky,
+    /// `expired_link`: the first `S` answer of each order carries a link that expired 60 s ago.
+    ExpiredLink,
+    /// `quota`: every API call answers 112 (balance exhausted).
+    Quota,
+    /// `bad_credentials`: the server expects a different secret, so every call answers 107.
+    BadCredentials,
+    /// `unsafe_archive`: the report zip holds `../escape.txt`, `/tmp/qcc-abs.txt` and a symlink
+    /// `link -> /etc/passwd` beside a normal entry.
+    UnsafeArchive,
+    /// `zip_bomb`: the report zip holds a 64 MiB entry of zeros deflated about 1000:1.
+    ZipBomb,
+    /// `clock_skew`: the server's clock runs `clock_skew` ahead; a client with a correct clock
+    /// gets 115 until it corrects from the `Date` header.
+    ClockSkew,
+    /// `large`: the report zip is a stored archive of about `large_bytes` of incompressible
+    /// data, generated on the fly.
+    Large,
+}
+
+impl Scenario {
+    /// Every scenario, in declaration order.
+    pub const ALL: [Scenario; 12] = [
+        Scenario::Normal,
+        Scenario::NoChange,
+        Scenario::Fail,
+        Scenario::Slow,
+        Scenario::Flaky,
+        Scenario::ExpiredLink,
+        Scenario::Quota,
+        Scenario::BadCredentials,
+        Scenario::UnsafeArchive,
+        Scenario::ZipBomb,
+        Scenario::ClockSkew,
+        Scenario::Large,
+    ];
+
+    /// The scenario's snake_case name, as every binding and the CLI spell it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Scenario::Normal => "normal",
+            Scenario::NoChange => "no_change",
+            Scenario::Fail => "fail",
+            Scenario::Slow => "slow",
+            Scenario::Flaky => "flaky",
+            Scenario::ExpiredLink => "expired_link",
+            Scenario::Quota => "quota",
+            Scenario::BadCredentials => "bad_credentials",
+            Scenario::UnsafeArchive => "unsafe_archive",
+            Scenario::ZipBomb => "zip_bomb",
+            Scenario::ClockSkew => "clock_skew",
+            Scenario::Large => "large",
+        }
+    }
+
+    /// One line saying what the scenario does, for `--help` texts and logs.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Scenario::Normal => "orders succeed; P a few times, then S with a working link",
+            Scenario::NoChange => "createReport answers 201: no risk changes, so no report",
+            Scenario::Fail => "getReportInfo answers P a few times, then F (generation failed)",
+            Scenario::Slow => "getReportInfo answers P until slow_ready_after has passed",
+            Scenario::Flaky => {
+                "first getReportInfo per order is a 502 gateway page; first download is cut short"
+            }
+            Scenario::ExpiredLink => "the first S answer per order carries an expired link",
+            Scenario::Quota => "every API call answers 112: balance exhausted or expired",
+            Scenario::BadCredentials => "the server expects another secret: every call is 107",
+            Scenario::UnsafeArchive => "the zip holds ../, absolute and symlink entries",
+            Scenario::ZipBomb => "the zip holds a 64 MiB entry of zeros compressed ~1000:1",
+            Scenario::ClockSkew => "the server clock runs ahead: 115 until the client corrects",
+            Scenario::Large => "the zip is large (large_bytes), stored, generated on the fly",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a scenario name that is not one of [`Scenario::ALL`]. Its message lists the
+/// valid names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseScenarioError {
+    given: String,
+}
+
+impl ParseScenarioError {
+    /// The text that did not parse (at most 64 characters of it).
+    pub fn given(&self) -> &str {
+        &self.given
+    }
+}
+
+impl fmt::Display for ParseScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown sandbox scenario {:?}; use one of: ", self.given)?;
+        for (i, s) in Scenario::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(s.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl Error for ParseScenarioError {}
+
+impl FromStr for Scenario {
+    type Err = ParseScenarioError;
+
+    /// Parses a scenario name: case-insensitive, surrounding spaces ignored, and `-` accepted
+    /// for `_` (`no-change` is `no_change`), since command lines favour dashes.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().replace('-', "_");
+        Scenario::ALL
+            .into_iter()
+            .find(|sc| sc.as_str().eq_ignore_ascii_case(&wanted))
+            .ok_or_else(|| ParseScenarioError {
+                given: s.chars().take(64).collect(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for s in Scenario::ALL {
+            assert_eq!(s.as_str().parse::<Scenario>().unwrap(), s);
+            assert_eq!(s.to_string(), s.as_str());
+            assert!(!s.description().is_empty());
+        }
+        assert_eq!(
+            " No-Change ".parse::<Scenario>().unwrap(),
+            Scenario::NoChange
+        );
+    }
+
+    #[test]
+    fn error_lists_names() {
+        let e = "chaos".parse::<Scenario>().unwrap_err();
+        let text = e.to_string();
+        assert_eq!(e.given(), "chaos");
+        for s in Scenario::ALL {
+            assert!(text.contains(s.as_str()), "{text}");
+        }
+    }
+}
