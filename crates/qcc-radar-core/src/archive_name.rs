@@ -7,7 +7,8 @@
 //!
 //! An archive is untrusted input. A name is safe when, read as a relative path with either `/`
 //! or `\` as separator, it has no root, no drive letter or UNC prefix, no `..`, no NUL or other
-//! control character, no `:` (Windows streams), and bounded lengths.
+//! control character, no `:` (Windows streams), no component of only dots and spaces (Windows
+//! trims trailing dots and spaces, so `.. ` would become `..`), and bounded lengths.
 
 use std::path::PathBuf;
 
@@ -90,6 +91,14 @@ pub fn safe_entry_path(name: &str) -> Result<SafePath> {
         match part {
             "" | "." => continue,
             ".." => return Err(unsafe_name(name, "'..' leaves the target folder")),
+            // Windows drops trailing dots and spaces from a name, so `.. ` or `...` could be
+            // read as `..` (or as nothing); no report file is named like that.
+            p if p.chars().all(|c| c == '.' || c == ' ') => {
+                return Err(unsafe_name(
+                    name,
+                    "a name of only dots and spaces, which Windows reads as '.' or '..'",
+                ))
+            }
             p if p.len() > MAX_COMPONENT_BYTES => {
                 return Err(unsafe_name(name, "path component too long"))
             }
@@ -162,5 +171,16 @@ mod tests {
         let d = safe_entry_path("./监控日报/").unwrap();
         assert!(d.is_dir);
         assert_eq!(d.display(), "监控日报");
+    }
+
+    // Regression (Windows hardening): components of only dots and spaces were accepted.
+    #[test]
+    fn rejects_dot_and_space_components() {
+        for bad in [".. /x", "a/.. /b", "...", "a/ /b", ". /x", "x/. ."] {
+            assert!(safe_entry_path(bad).is_err(), "{bad:?}");
+        }
+        for good in ["a.b", ".hidden", "a /b", "..a", "a.."] {
+            assert!(safe_entry_path(good).is_ok(), "{good:?}");
+        }
     }
 }

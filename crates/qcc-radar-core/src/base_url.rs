@@ -32,8 +32,9 @@ impl BaseUrl {
                 "the base URL {shown:?} has no scheme; write it in full, e.g. https://{shown}"
             )));
         }
-        let url = Url::parse(text)
-            .map_err(|e| Error::config(format!("the base URL {shown:?} is not a valid URL: {e}")))?;
+        let url = Url::parse(text).map_err(|e| {
+            Error::config(format!("the base URL {shown:?} is not a valid URL: {e}"))
+        })?;
         if url.scheme() != "http" && url.scheme() != "https" {
             return Err(Error::config(format!(
                 "the base URL {shown:?} uses scheme {:?}; only http and https are supported",

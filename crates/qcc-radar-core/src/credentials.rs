@@ -175,6 +175,8 @@ mod tests {
     fn token_is_32_upper_hex() {
         let t = sign("a", 1, "b");
         assert_eq!(t.len(), 32);
-        assert!(t.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(t
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
     }
 }

@@ -44,7 +44,10 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 /// assert_eq!(report_period(ReportType::Day, 1_795_982_400), "2026-11-30");
 /// ```
 pub fn report_period(report_type: ReportType, unix_secs: i64) -> String {
-    let days = (unix_secs + BEIJING_OFFSET_SECS).div_euclid(86_400);
+    // Saturating: a garbage timestamp from a binding gives a garbage label, not a panic.
+    let days = unix_secs
+        .saturating_add(BEIJING_OFFSET_SECS)
+        .div_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     match report_type {
         ReportType::Day => format!("{y:04}-{m:02}-{d:02}"),
@@ -71,18 +74,36 @@ mod tests {
     #[test]
     fn beijing_day_boundary() {
         // 15:59 UTC is 23:59 Beijing; 16:00 UTC is the next Beijing day.
-        assert_eq!(report_period(ReportType::Day, at(2026, 11, 29, 15)), "2026-11-29");
-        assert_eq!(report_period(ReportType::Day, at(2026, 11, 29, 16)), "2026-11-30");
-        assert_eq!(report_period(ReportType::Month, at(2026, 12, 31, 16)), "2027-01");
+        assert_eq!(
+            report_period(ReportType::Day, at(2026, 11, 29, 15)),
+            "2026-11-29"
+        );
+        assert_eq!(
+            report_period(ReportType::Day, at(2026, 11, 29, 16)),
+            "2026-11-30"
+        );
+        assert_eq!(
+            report_period(ReportType::Month, at(2026, 12, 31, 16)),
+            "2027-01"
+        );
     }
 
     #[test]
     fn iso_weeks() {
         // 2026-11-29 is a Sunday in ISO week 48.
-        assert_eq!(report_period(ReportType::Week, at(2026, 11, 29, 0)), "2026-W48");
+        assert_eq!(
+            report_period(ReportType::Week, at(2026, 11, 29, 0)),
+            "2026-W48"
+        );
         // 2021-01-03 (Sunday) belongs to 2020-W53; 2024-12-30 (Monday) to 2025-W01.
-        assert_eq!(report_period(ReportType::Week, at(2021, 1, 3, 0)), "2020-W53");
-        assert_eq!(report_period(ReportType::Week, at(2024, 12, 30, 0)), "2025-W01");
+        assert_eq!(
+            report_period(ReportType::Week, at(2021, 1, 3, 0)),
+            "2020-W53"
+        );
+        assert_eq!(
+            report_period(ReportType::Week, at(2024, 12, 30, 0)),
+            "2025-W01"
+        );
     }
 
     #[test]
@@ -90,6 +111,16 @@ mod tests {
         for days in [-1000, 0, 59, 60, 365 * 56 + 14, 20_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    // Regression: timestamps near i64::MAX overflowed (a panic in debug builds).
+    #[test]
+    fn extreme_timestamps_do_not_panic() {
+        for t in [i64::MIN, i64::MIN + 1, -1, i64::MAX - 1, i64::MAX] {
+            for r in ReportType::ALL {
+                assert!(!report_period(r, t).is_empty());
+            }
         }
     }
 }

@@ -66,6 +66,28 @@ pub struct PollDelays<R> {
     random: R,
 }
 
+/// `d × f` without `Duration::mul_f64`'s panics: a NaN or non-positive product is zero and
+/// one too large for a `Duration` saturates. The schedule's fields are public and its random
+/// source is the caller's, so a NaN or a huge value must not take a process (or, through a
+/// binding, a Python interpreter or a JVM) down.
+pub(crate) fn scale(d: Duration, f: f64) -> Duration {
+    let secs = d.as_secs_f64() * f;
+    if secs.is_nan() || secs <= 0.0 {
+        Duration::ZERO
+    } else {
+        Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
+    }
+}
+
+/// `x` clamped to `[0, 1]`, with NaN read as 0.
+pub(crate) fn unit(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
+    }
+}
+
 impl<R: FnMut() -> f64> Iterator for PollDelays<R> {
     type Item = Duration;
 
@@ -73,23 +95,28 @@ impl<R: FnMut() -> f64> Iterator for PollDelays<R> {
         if self.remaining.is_zero() {
             return None;
         }
-        let jitter = self.schedule.jitter.clamp(0.0, 1.0);
-        let r = (self.random)().clamp(0.0, 1.0);
-        let delay = self.nominal.mul_f64(1.0 - jitter * r).min(self.remaining);
+        if self.nominal.is_zero() {
+            // A zero delay can never use up the budget: one poll, then stop, rather than loop
+            // forever.
+            self.remaining = Duration::ZERO;
+            return Some(Duration::ZERO);
+        }
+        let jitter = unit(self.schedule.jitter);
+        let r = unit((self.random)());
+        // At least a nanosecond, so that full jitter cannot end the schedule early (a zero
+        // delay used to end it with budget left) and every step uses some of the budget.
+        let delay = scale(self.nominal, 1.0 - jitter * r)
+            .clamp(Duration::from_nanos(1), self.nominal)
+            .min(self.remaining);
         self.remaining -= delay;
         let factor = if self.schedule.factor.is_finite() {
-            self.schedule.factor.max(1.0)
+            self.schedule.factor.clamp(1.0, 1e6)
         } else {
             1.0
         };
-        self.nominal = self
-            .nominal
-            .mul_f64(factor.min(1e6))
+        self.nominal = scale(self.nominal, factor)
+            .max(self.nominal)
             .min(self.schedule.max);
-        if delay.is_zero() {
-            // A zero initial delay must not loop forever.
-            self.remaining = Duration::ZERO;
-        }
         Some(delay)
     }
 }
@@ -127,5 +154,44 @@ mod tests {
     fn zero_delay_terminates() {
         let s = PollSchedule::fixed(Duration::ZERO);
         assert_eq!(s.delays(Duration::from_secs(1), || 0.0).count(), 1);
+    }
+
+    // Regression: a NaN jitter or random value, or a huge initial delay, panicked inside
+    // `Duration::mul_f64`.
+    #[test]
+    fn hostile_numbers_do_not_panic() {
+        let nan = PollSchedule {
+            jitter: f64::NAN,
+            ..PollSchedule::default()
+        };
+        let d: Vec<Duration> = nan.delays(Duration::from_secs(10), || f64::NAN).collect();
+        assert_eq!(d.iter().sum::<Duration>(), Duration::from_secs(10));
+        let huge = PollSchedule {
+            initial: Duration::MAX,
+            factor: 1e6,
+            max: Duration::MAX,
+            jitter: 0.5,
+        };
+        let d: Vec<Duration> = huge.delays(Duration::MAX, || 0.0).take(3).collect();
+        assert_eq!(d, vec![Duration::MAX]);
+        let d = huge
+            .delays(Duration::from_secs(5), || 0.5)
+            .collect::<Vec<_>>();
+        assert_eq!(d, vec![Duration::from_secs(5)]);
+    }
+
+    // Regression: with full jitter a delay that rounded to zero ended the schedule early,
+    // leaving budget unused (a wait would give up before its deadline).
+    #[test]
+    fn full_jitter_uses_the_whole_budget() {
+        let s = PollSchedule {
+            initial: Duration::from_nanos(1),
+            factor: 1.0,
+            max: Duration::from_nanos(1),
+            jitter: 1.0,
+        };
+        let d: Vec<Duration> = s.delays(Duration::from_nanos(5), || 0.9).collect();
+        assert_eq!(d.len(), 5);
+        assert_eq!(d.iter().sum::<Duration>(), Duration::from_nanos(5));
     }
 }

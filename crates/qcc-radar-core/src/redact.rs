@@ -33,7 +33,10 @@ mod tests {
             redact_url("https://f.example/a.zip?Expires=1&Signature=x"),
             "https://f.example/a.zip?<redacted>"
         );
-        assert_eq!(redact_url("https://f.example/a.zip"), "https://f.example/a.zip");
+        assert_eq!(
+            redact_url("https://f.example/a.zip"),
+            "https://f.example/a.zip"
+        );
         assert_eq!(
             redact_url("https://u:p@f.example/a?x"),
             "https://<redacted>@f.example/a?<redacted>"

@@ -71,9 +71,10 @@ impl ReportLink {
     pub fn file_name(&self) -> Option<String> {
         let url = Url::parse(&self.url).ok()?;
         let last = url.path_segments()?.next_back()?.to_string();
-        let decoded = url::form_urlencoded::parse(format!("n={}", last.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())?;
+        let decoded =
+            url::form_urlencoded::parse(format!("n={}", last.replace('+', "%2B")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())?;
         if decoded.is_empty() {
             None
         } else {
@@ -113,7 +114,8 @@ mod tests {
 
     #[test]
     fn file_name_is_decoded() {
-        let l = ReportLink::parse("https://h/a/%E7%9B%91%E6%8E%A7%E6%97%A5%E6%8A%A5.zip?Expires=1").unwrap();
+        let l = ReportLink::parse("https://h/a/%E7%9B%91%E6%8E%A7%E6%97%A5%E6%8A%A5.zip?Expires=1")
+            .unwrap();
         assert_eq!(l.file_name().as_deref(), Some("监控日报.zip"));
     }
 }

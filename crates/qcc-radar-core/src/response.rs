@@ -6,9 +6,20 @@
 //! gateway's HTML page, truncated JSON, an empty body) becomes a retryable transport error that
 //! says what arrived: its content type and its first bytes, never the whole body.
 //!
+//! Three more tolerances, each cheap, each turning a misleading "unreadable body" into the
+//! answer the server gave: a body that is not UTF-8 (a Chinese server answering in GBK) is decoded with the charset its
+//! content type declares, else as GB18030, before it is judged, so a quota error with a GBK
+//! `msg` is still a quota error and not a retryable "unreadable body"; and a body whose strings
+//! hold raw line breaks or tabs, as the document's getReportInfo example does (its `reportUrl`
+//! is wrapped over lines), is read as if each were a space. Valid JSON never contains such raw
+//! characters inside a string, and outside strings they already are whitespace, so this
+//! changes nothing for a well-formed body. A leading UTF-8 byte-order mark is dropped.
+//!
 //! The same code means different things per endpoint: 201 from createReport is the good news
 //! "no risk changes, so no report", while 201 from getReportInfo means the order number is not
 //! valid. Codes decide; `msg` text never does.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -82,8 +93,53 @@ fn get_ci<'a>(obj: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Value> 
         .map(|(_, v)| v)
 }
 
+/// The charset a content type declares (`application/json; charset=GBK` gives `GBK`).
+fn declared_charset(content_type: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+    content_type?.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        encoding_rs::Encoding::for_label(value.trim().trim_matches('"').as_bytes())
+    })
+}
+
+/// The body as text: UTF-8 when it is valid UTF-8 (whatever the content type claims: servers
+/// that declare ISO-8859-1 and send UTF-8 are common), else decoded with the declared charset,
+/// else as GB18030. A leading byte-order mark is dropped.
+fn body_text<'a>(body: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
+    let text = match std::str::from_utf8(body) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            let encoding = declared_charset(content_type)
+                .filter(|e| *e != encoding_rs::UTF_8)
+                .unwrap_or(encoding_rs::GB18030);
+            let (decoded, _) = encoding.decode_without_bom_handling(body);
+            decoded
+        }
+    };
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix('\u{feff}').unwrap_or(s)),
+        Cow::Owned(s) => match s.strip_prefix('\u{feff}') {
+            Some(rest) => Cow::Owned(rest.to_string()),
+            None => Cow::Owned(s),
+        },
+    }
+}
+
+fn parse_json(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str(text).or_else(|strict| {
+        if text.contains(['\n', '\r', '\t']) {
+            let relaxed = text.replace(['\n', '\r', '\t'], " ");
+            serde_json::from_str(&relaxed).map_err(|_| strict)
+        } else {
+            Err(strict)
+        }
+    })
+}
+
 fn parse_envelope(endpoint: &str, body: &[u8], content_type: Option<&str>) -> Result<Envelope> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let value = parse_json(&body_text(body, content_type)).map_err(|e| {
         let why = if body.is_empty() {
             "empty body".to_string()
         } else {
@@ -142,8 +198,11 @@ pub fn parse_create_report(body: &[u8], content_type: Option<&str>) -> Result<Cr
                     unreadable(EP, body, content_type, "status 200 without result.orderNo")
                 })?;
             let order = OrderNo::new(order.trim()).map_err(|e| {
-                Error::transport(format!("createReport returned an unusable order number: {}", e.message()))
-                    .with_code(200)
+                Error::transport(format!(
+                    "createReport returned an unusable order number: {}",
+                    e.message()
+                ))
+                .with_code(200)
             })?;
             Ok(CreateReportOutcome::Ordered(order))
         }
@@ -159,15 +218,24 @@ pub fn parse_report_info(body: &[u8], content_type: Option<&str>) -> Result<Repo
     let env = parse_envelope(EP, body, content_type)?;
     match env.status {
         200 => {
-            let result = env.result.as_ref().ok_or_else(|| {
-                unreadable(EP, body, content_type, "status 200 without a result")
-            })?;
+            let result = env
+                .result
+                .as_ref()
+                .ok_or_else(|| unreadable(EP, body, content_type, "status 200 without a result"))?;
             let letter = result_string(result, &["reportStatus"]).ok_or_else(|| {
-                unreadable(EP, body, content_type, "status 200 without result.reportStatus")
+                unreadable(
+                    EP,
+                    body,
+                    content_type,
+                    "status 200 without result.reportStatus",
+                )
             })?;
             let status = ReportStatus::from_letter(&letter)?;
+            // The link matters only once the report is made: a stray, unusable reportUrl
+            // beside P or F must not hide the status (F must still read as a failed report).
             let link = match result_string(result, &["reportUrl"]) {
-                Some(u) => Some(ReportLink::parse(&u)?),
+                Some(u) if status == ReportStatus::Succeeded => Some(ReportLink::parse(&u)?),
+                Some(u) => ReportLink::parse(&u).ok(),
                 None => None,
             };
             if status == ReportStatus::Succeeded && link.is_none() {
@@ -227,8 +295,11 @@ mod tests {
 
     #[test]
     fn html_gateway_page_says_what_arrived() {
-        let e = parse_report_info(b"<html><body>502 Bad Gateway</body></html>", Some("text/html"))
-            .unwrap_err();
+        let e = parse_report_info(
+            b"<html><body>502 Bad Gateway</body></html>",
+            Some("text/html"),
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport);
         assert!(e.is_retryable());
         assert!(e.message().contains("text/html"), "{e}");
@@ -237,9 +308,67 @@ mod tests {
 
     #[test]
     fn quota_code() {
-        let e = parse_create_report(r#"{"status":"112","msg":"余额不足","result":null}"#.as_bytes(), None)
-            .unwrap_err();
+        let e = parse_create_report(
+            r#"{"status":"112","msg":"余额不足","result":null}"#.as_bytes(),
+            None,
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Quota);
         assert_eq!(e.server_message(), Some("余额不足"));
+    }
+
+    // Regression: the vendor document's getReportInfo example has its reportUrl wrapped over
+    // lines inside the JSON string; strict JSON rejected it as an unreadable body.
+    #[test]
+    fn document_example_with_raw_line_breaks_in_a_string() {
+        let b = "{\n  \"status\": \"200\",\n  \"msg\": \"【有效请求】 查询成功\",\n  \"result\": {\n    \"reportStatus\": \"S\",\n    \"reportUrl\":\n    \"https://pro-files.qichacha.com/a/%E6\n    %8E%A7.zip?Expires=1708137472&OSSAccessKeyId=LTAIvmt\n    6mWz2ZQqu&Signature=k%2FD2Y%3D\"\n  }\n}";
+        let info = parse_report_info(b.as_bytes(), Some("application/json")).unwrap();
+        assert_eq!(info.status, ReportStatus::Succeeded);
+        assert_eq!(info.expires_at, Some(1708137472));
+        assert!(!info.link.unwrap().expose().contains(char::is_whitespace));
+        // Truncated JSON stays unreadable.
+        let e = parse_report_info(b"{\"status\":\n\"200\", \"res", None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport);
+    }
+
+    // Regression: a GBK-encoded error body was an unreadable, retryable transport error
+    // instead of the quota error it states.
+    #[test]
+    fn gbk_body_is_decoded() {
+        let (b, _, _) =
+            encoding_rs::GBK.encode(r#"{"status":"112","msg":"余额不足","result":null}"#);
+        for ct in [Some("application/json; charset=GBK"), None] {
+            let e = parse_create_report(&b, ct).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Quota, "{ct:?}");
+            assert_eq!(e.server_message(), Some("余额不足"));
+        }
+        // Valid UTF-8 wins over a wrongly declared charset.
+        let b = r#"{"status":"112","msg":"余额不足"}"#.as_bytes();
+        let e = parse_create_report(b, Some("application/json;charset=ISO-8859-1")).unwrap_err();
+        assert_eq!(e.server_message(), Some("余额不足"));
+    }
+
+    // Regression: a UTF-8 byte-order mark made the body unreadable.
+    #[test]
+    fn bom_is_dropped() {
+        let b = "\u{feff}{\"status\":201,\"msg\":\"x\"}";
+        assert_eq!(
+            parse_create_report(b.as_bytes(), None).unwrap(),
+            CreateReportOutcome::NoChange
+        );
+    }
+
+    // Regression: an unusable reportUrl beside F hid the failure behind a transport error.
+    #[test]
+    fn stray_link_beside_f_is_ignored() {
+        let b = br#"{"status":"200","result":{"reportStatus":"F","reportUrl":"-"}}"#;
+        let info = parse_report_info(b, None).unwrap();
+        assert_eq!(info.status, ReportStatus::Failed);
+        assert_eq!(info.link, None);
+        let b = br#"{"status":"200","result":{"reportStatus":"S","reportUrl":"-"}}"#;
+        assert_eq!(
+            parse_report_info(b, None).unwrap_err().kind(),
+            ErrorKind::Transport
+        );
     }
 }

@@ -49,7 +49,8 @@ impl RetryPolicy {
         }
         let exp = attempt.saturating_sub(1).min(30);
         let bound = self.base.saturating_mul(1u32 << exp).min(self.cap);
-        let delay = bound.mul_f64(random.clamp(0.0, 1.0));
+        let delay =
+            crate::poll_schedule::scale(bound, crate::poll_schedule::unit(random)).min(bound);
         let left = self.max_elapsed - elapsed;
         Some(delay.min(left))
     }
@@ -62,11 +63,22 @@ mod tests {
     #[test]
     fn bounded_attempts_and_time() {
         let p = RetryPolicy::default();
-        assert_eq!(p.backoff(1, Duration::ZERO, 0.999).unwrap().as_millis(), 249);
+        assert_eq!(
+            p.backoff(1, Duration::ZERO, 0.999).unwrap().as_millis(),
+            249
+        );
         assert!(p.backoff(4, Duration::ZERO, 1.0).unwrap() <= Duration::from_secs(2));
         assert_eq!(p.backoff(5, Duration::ZERO, 0.5), None);
         assert_eq!(p.backoff(1, Duration::from_secs(60), 0.5), None);
         assert_eq!(RetryPolicy::none().backoff(1, Duration::ZERO, 0.5), None);
         assert!(p.backoff(3, Duration::from_secs(59), 1.0).unwrap() <= Duration::from_secs(1));
+    }
+
+    // Regression: a NaN from the caller's random source panicked inside `Duration::mul_f64`.
+    #[test]
+    fn nan_random_does_not_panic() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(1, Duration::ZERO, f64::NAN), Some(Duration::ZERO));
+        assert!(p.backoff(2, Duration::ZERO, f64::INFINITY).unwrap() <= p.cap);
     }
 }
