@@ -1,0 +1,160 @@
+//! Turning the command line and the environment into a configured client, before anything is
+//! sent.
+//!
+//! Every check that can fail for a reason the user must fix (a missing key, an unreadable key
+//! file, a base URL without a scheme) happens here and is a `config` error (exit 2) whose
+//! message names the flag or variable to set. The messages name the key file, never its
+//! content. `QCC_RADAR_POLL_MS` shortens the poll interval; it exists for tests and demos,
+//! since the real service needs no faster polling than the default back-off.
+
+use std::path::Path;
+use std::time::Duration;
+
+use qcc_radar::{Client, ClientBuilder, Error, PollSchedule, ProgressFn, Result};
+
+use crate::args::GlobalArgs;
+
+/// The environment variable that fixes the poll interval in milliseconds (for testing).
+pub const POLL_MS_ENV: &str = "QCC_RADAR_POLL_MS";
+
+/// The app key and secret key, resolved from flags, files and the environment.
+pub struct Keys {
+    /// The app key.
+    pub app_key: String,
+    /// The secret key. Never printed.
+    pub secret_key: String,
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Reads a secret key file, dropping one trailing newline (`\n` or `\r\n`), as `echo` and
+/// editors leave one.
+pub fn read_secret_file(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::config(format!(
+            "cannot read the secret key file {}: {e}; check --secret-key-file",
+            path.display()
+        ))
+    })?;
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text)
+        .to_string();
+    if text.is_empty() {
+        return Err(Error::config(format!(
+            "the secret key file {} is empty; put the secret key in it",
+            path.display()
+        )));
+    }
+    Ok(text)
+}
+
+/// Resolves the keys: `--app-key` or `QCC_APP_KEY`; `--secret-key-file` (or
+/// `QCC_SECRET_KEY_FILE`), else `QCC_SECRET_KEY`.
+pub fn keys(global: &GlobalArgs) -> Result<Keys> {
+    let app_key = global
+        .app_key
+        .clone()
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            Error::config("no app key: set QCC_APP_KEY or pass --app-key KEY (try `qcc-radar demo` to run without credentials)")
+        })?;
+    let secret_key = match &global.secret_key_file {
+        Some(path) => read_secret_file(path)?,
+        None => non_empty_env("QCC_SECRET_KEY").ok_or_else(|| {
+            Error::config(
+                "no secret key: set QCC_SECRET_KEY or pass --secret-key-file PATH (a file holding the key)",
+            )
+        })?,
+    };
+    Ok(Keys {
+        app_key,
+        secret_key,
+    })
+}
+
+/// The poll schedule `QCC_RADAR_POLL_MS` asks for, if set.
+pub fn poll_override() -> Result<Option<PollSchedule>> {
+    match non_empty_env(POLL_MS_ENV) {
+        None => Ok(None),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(ms) if ms > 0 && ms <= 600_000 => {
+                Ok(Some(PollSchedule::fixed(Duration::from_millis(ms))))
+            }
+            _ => Err(Error::config(format!(
+                "{POLL_MS_ENV}={v:?} is not a number of milliseconds between 1 and 600000; unset it"
+            ))),
+        },
+    }
+}
+
+/// A client builder for `keys` and the global options, with progress reporting.
+pub fn builder(
+    global: &GlobalArgs,
+    keys: Keys,
+    progress: Option<ProgressFn>,
+) -> Result<ClientBuilder> {
+    let mut b = ClientBuilder::new()
+        .app_key(keys.app_key)
+        .secret_key(keys.secret_key)
+        .user_agent_suffix("cli");
+    if let Some(url) = &global.base_url {
+        b = b.base_url(url.clone());
+    }
+    if let Some(schedule) = poll_override()? {
+        b = b.poll_schedule(schedule);
+    }
+    if let Some(p) = progress {
+        b = b.on_progress(p);
+    }
+    Ok(b)
+}
+
+/// Builds the client from the global options; every failure is a `config` error and nothing
+/// has been sent.
+pub fn client(global: &GlobalArgs, progress: Option<ProgressFn>) -> Result<Client> {
+    let keys = keys(global)?;
+    builder(global, keys, progress)?
+        .build()
+        .map_err(|e| with_flag_hint(e))
+}
+
+/// Adds which flag sets the base URL to the core's base-URL messages.
+fn with_flag_hint(e: Error) -> Error {
+    if e.kind() == qcc_radar::ErrorKind::Config && e.message().contains("base URL") {
+        Error::config(format!(
+            "{} (set by --base-url or QCC_BASE_URL)",
+            e.message()
+        ))
+    } else {
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_trailing_newline_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k");
+        for (content, want) in [
+            ("abc\n", "abc"),
+            ("abc\r\n", "abc"),
+            ("abc", "abc"),
+            ("abc\n\n", "abc\n"),
+        ] {
+            std::fs::write(&p, content).unwrap();
+            assert_eq!(read_secret_file(&p).unwrap(), want);
+        }
+        std::fs::write(&p, "\n").unwrap();
+        let e = read_secret_file(&p).unwrap_err();
+        assert!(e.message().contains("is empty"), "{e}");
+        let e = read_secret_file(&dir.path().join("missing")).unwrap_err();
+        assert!(e.message().contains("--secret-key-file"), "{e}");
+    }
+}

@@ -1,0 +1,70 @@
+//! `demo`: the whole fetch against an emulator started in this process, no credentials needed.
+//!
+//! It is the main job exactly as cron runs it (journal, atomic archive and folder, progress),
+//! only pointed at a fresh in-process sandbox. Each run places a new order, since a new
+//! sandbox knows none of the orders an earlier demo journaled in the same folder.
+
+use std::time::Duration;
+
+use qcc_radar::{ClientBuilder, PollSchedule};
+use qcc_radar_sandbox::SandboxConfig;
+
+use super::{fetch, prepare_out, Ctx};
+use crate::args::DemoArgs;
+use crate::client_config;
+use crate::output::{path_text, Failure, Success};
+use crate::progress;
+
+/// The demo's poll interval: the sandbox is quick, the real service's back-off is not needed.
+const DEMO_POLL: Duration = Duration::from_millis(250);
+
+/// Runs `demo`.
+pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<Success, Failure> {
+    let out = prepare_out(&args.out)?;
+    let poll = client_config::poll_override()?.unwrap_or_else(|| PollSchedule::fixed(DEMO_POLL));
+    let sandbox = super::sandbox::start(SandboxConfig::new(args.scenario)).await?;
+    tracing::info!(
+        "started a sandbox ({}) at {}; fetching a {} report into {}",
+        args.scenario,
+        sandbox.base_url(),
+        args.report_type,
+        out.display()
+    );
+    let built = ClientBuilder::new()
+        .app_key(sandbox.app_key())
+        .secret_key(sandbox.secret_key())
+        .base_url(sandbox.base_url())
+        .user_agent_suffix("cli-demo")
+        .poll_schedule(poll);
+    let built = match progress::callback(ctx.mode) {
+        Some(p) => built.on_progress(p),
+        None => built,
+    };
+    let result = match built.build() {
+        Ok(client) => {
+            fetch::fetch_into(
+                ctx,
+                &client,
+                args.report_type,
+                &out,
+                Duration::from_secs(120),
+                true,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    let base_url = sandbox.base_url();
+    super::sandbox::stop(sandbox).await;
+    let mut success = result?;
+    if let Some(serde_json::Value::Object(map)) = success.json.as_mut() {
+        map.insert("out".into(), path_text(&out).into());
+        map.insert("base_url".into(), base_url.into());
+    }
+    success.human.push_str(&format!(
+        "\nThat was the demo against an in-process sandbox; the files are in {}.\n\
+For real reports: export QCC_APP_KEY=... QCC_SECRET_KEY=... and run\n  qcc-radar fetch --type day --out /path/to/reports\n",
+        out.display()
+    ));
+    Ok(success)
+}

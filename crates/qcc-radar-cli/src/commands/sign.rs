@@ -1,0 +1,30 @@
+//! `sign`: the Token and Timespan headers of a signed request, for trying the API with curl.
+//!
+//! The Token is `MD5(AppKey + Timespan + SecretKey)` in upper-case hex; printing it reveals
+//! nothing of the secret, and it expires with its Timespan. The plain output is two header
+//! lines, ready for `curl -H`.
+
+use qcc_radar_core::Credentials;
+use serde_json::json;
+
+use super::Ctx;
+use crate::args::SignArgs;
+use crate::client_config;
+use crate::journal::unix_now;
+use crate::output::{Failure, Success};
+
+/// Runs `sign`.
+pub fn run(ctx: &Ctx, args: SignArgs) -> Result<Success, Failure> {
+    let keys = client_config::keys(&ctx.global)?;
+    let credentials = Credentials::new(keys.app_key, keys.secret_key)?;
+    let timespan = args.timespan.unwrap_or_else(unix_now);
+    let signed = credentials.sign(timespan);
+    Ok(Success {
+        json: Some(json!({
+            "app_key": credentials.app_key(),
+            "timespan": timespan,
+            "token": signed.token,
+        })),
+        human: format!("Token: {}\nTimespan: {}\n", signed.token, signed.timespan),
+    })
+}
