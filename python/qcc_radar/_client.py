@@ -1,0 +1,241 @@
+"""The clients: :class:`Client` (blocking) and :class:`AsyncClient` (asyncio).
+
+Both wrap one native client, so they behave the same: the same retries, the same clock-skew
+correction, the same atomic downloads and the same safe extraction, all in Rust.
+
+The sync client releases the GIL while it waits and checks for Ctrl-C ten times a second. It
+does not touch asyncio, so it also works inside a running event loop (a Jupyter cell).
+
+The async client runs the same Rust futures on the same runtime. Each call creates an asyncio
+future; the Rust side settles it through ``loop.call_soon_threadsafe``. Cancelling the awaiting
+task stops the Rust work, and the cancellation is only re-raised once that work has been dropped
+and its temporary files removed, so ``task.cancel()`` followed by ``await`` leaves a clean folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, Callable, Optional, TypeVar, Union, cast
+
+from . import _native
+from ._types import Report, ReportInfo
+
+__all__ = ["Client", "AsyncClient"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
+
+
+class _ClientBase:
+    """Configuration shared by both clients."""
+
+    _native: _native.NativeClient
+
+    def __init__(
+        self,
+        app_key: Optional[str] = None,
+        secret_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        connect_timeout: Optional[float] = None,
+        request_timeout: Optional[float] = None,
+        read_timeout: Optional[float] = None,
+        wait_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        poll_initial: Optional[float] = None,
+        poll_max: Optional[float] = None,
+        clock_skew_correction: Optional[bool] = None,
+        ca_file: Optional[PathLike] = None,
+        proxy: Optional[str] = None,
+    ) -> None:
+        """Creates a client. Nothing is sent until the first call.
+
+        Args:
+            app_key: the AppKey; default ``QCC_APP_KEY``.
+            secret_key: the SecretKey; default ``QCC_SECRET_KEY``. It is only used to sign and
+                never appears in a repr, a message or a log line.
+            base_url: default ``QCC_BASE_URL``, else ``https://pro.qcc.com``.
+            connect_timeout: seconds to open a connection (default 10).
+            request_timeout: seconds for one API request, answer included (default 30).
+            read_timeout: seconds a download may stall before it is retried (default 60).
+            wait_timeout: the default deadline of a wait, in seconds (default 1800).
+            max_attempts: attempts in all for requests that are safe to repeat (default 5;
+                1 disables retries). An order is never repeated once it may have been placed.
+            poll_initial: seconds before the first status poll of a wait (default 2); later
+                polls back off.
+            poll_max: the longest pause between polls, in seconds (default 30).
+            clock_skew_correction: learn the server's clock from a 115 answer and retry
+                (default True).
+            ca_file: an extra PEM file of CA certificates to trust.
+            proxy: an HTTP(S) proxy URL; default from ``HTTPS_PROXY``/``ALL_PROXY``.
+
+        Raises:
+            ConfigError: a credential is missing or malformed, the base URL or a time is bad.
+        """
+        self._native = _native.NativeClient(
+            app_key,
+            secret_key,
+            base_url,
+            connect_timeout=connect_timeout,
+            request_timeout=request_timeout,
+            read_timeout=read_timeout,
+            wait_timeout=wait_timeout,
+            max_attempts=max_attempts,
+            poll_initial=poll_initial,
+            poll_max=poll_max,
+            clock_skew_correction=clock_skew_correction,
+            ca_file=None if ca_file is None else os.fspath(ca_file),
+            proxy=proxy,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._native.base_url
+
+    @property
+    def app_key(self) -> str:
+        """The AppKey (not a secret: it travels in every request's query)."""
+        return self._native.app_key
+
+    @property
+    def wait_timeout(self) -> float:
+        """The default deadline of a wait, in seconds."""
+        return self._native.wait_timeout
+
+    @property
+    def clock_offset(self) -> int:
+        """The server's clock minus ours, in seconds, as learned from a 115 answer."""
+        return self._native.clock_offset
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, app_key={self.app_key!r})"
+
+
+class Client(_ClientBase):
+    """The blocking client. Thread-safe: share one per process (it also survives ``fork()``).
+
+    Example::
+
+        client = qcc_radar.Client()          # QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL
+        report = client.fetch_report("day", "reports")
+        if report is None:
+            print("no risk changes")
+    """
+
+    def create_report(self, report_type: str) -> Optional[str]:
+        """Orders a report (``"day"``, ``"week"`` or ``"month"``) and returns its order number,
+        or None when no monitored company had a risk change (so there is no report). Each
+        order may be billed; it is never sent twice."""
+        return cast(Optional[str], self._native.create_report(report_type))
+
+    def report_info(self, order_no: str) -> ReportInfo:
+        """Asks where an order stands (one getReportInfo call)."""
+        return cast(ReportInfo, self._native.report_info(order_no))
+
+    def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo:
+        """Polls until the report is made and returns its info (status ``"S"``).
+
+        Raises:
+            ReportFailedError: QCC could not make it.
+            WaitTimeoutError: still not made after ``timeout`` seconds (default: the
+                client's ``wait_timeout``); the order stays valid.
+        """
+        return cast(ReportInfo, self._native.wait_for_report(order_no, timeout))
+
+    def download_report(self, order_no: str, out_dir: PathLike) -> Report:
+        """Downloads a made report into ``out_dir/<order_no>.zip`` and extracts it into
+        ``out_dir/<order_no>/``. Both appear only when complete; an unsafe archive leaves
+        nothing behind (``ArchiveError``)."""
+        return cast(Report, self._native.download_report(order_no, os.fspath(out_dir)))
+
+    def fetch_report(
+        self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
+    ) -> Optional[Report]:
+        """The whole flow: order, wait (up to ``timeout`` seconds), download and extract.
+        None when there were no risk changes, so no report."""
+        return cast(
+            Optional[Report],
+            self._native.fetch_report(report_type, os.fspath(out_dir), timeout),
+        )
+
+
+def _settle(fut: "asyncio.Future[Any]", exc: Optional[BaseException], value: Any) -> None:
+    if fut.done():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(value)
+
+
+async def _run(start: Callable[[Callable[[Optional[BaseException], Any], None]], _native.Task]) -> Any:
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[Any] = loop.create_future()
+
+    def done(exc: Optional[BaseException], value: Any) -> None:
+        # Called on a Rust runtime thread.
+        try:
+            loop.call_soon_threadsafe(_settle, fut, exc, value)
+        except RuntimeError:
+            pass  # the loop is closed: no one is waiting any more
+
+    task = start(done)
+    try:
+        return await asyncio.shield(fut)
+    except asyncio.CancelledError:
+        task.cancel()
+        # Wait until Rust has dropped the work (and removed its temporary files).
+        try:
+            await fut
+        except BaseException:
+            pass
+        raise
+
+
+class AsyncClient(_ClientBase):
+    """The asyncio client: the same operations as :class:`Client`, as coroutines.
+
+    Cancelling a task (``task.cancel()``, ``asyncio.wait_for`` timing out) stops the Rust work
+    and removes its temporary files before ``CancelledError`` reaches the caller.
+
+    Example::
+
+        client = qcc_radar.AsyncClient()
+        report = await client.fetch_report("day", "reports")
+    """
+
+    async def create_report(self, report_type: str) -> Optional[str]:
+        """See :meth:`Client.create_report`."""
+        n = self._native
+        return cast(
+            Optional[str], await _run(lambda done: n.create_report_async(report_type, done))
+        )
+
+    async def report_info(self, order_no: str) -> ReportInfo:
+        """See :meth:`Client.report_info`."""
+        n = self._native
+        return cast(ReportInfo, await _run(lambda done: n.report_info_async(order_no, done)))
+
+    async def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo:
+        """See :meth:`Client.wait_for_report`."""
+        n = self._native
+        return cast(
+            ReportInfo, await _run(lambda done: n.wait_for_report_async(order_no, timeout, done))
+        )
+
+    async def download_report(self, order_no: str, out_dir: PathLike) -> Report:
+        """See :meth:`Client.download_report`."""
+        n, d = self._native, os.fspath(out_dir)
+        return cast(Report, await _run(lambda done: n.download_report_async(order_no, d, done)))
+
+    async def fetch_report(
+        self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
+    ) -> Optional[Report]:
+        """See :meth:`Client.fetch_report`."""
+        n, d = self._native, os.fspath(out_dir)
+        return cast(
+            Optional[Report],
+            await _run(lambda done: n.fetch_report_async(report_type, d, timeout, done)),
+        )
