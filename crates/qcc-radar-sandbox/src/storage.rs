@@ -373,6 +373,9 @@ fn body_stream(
         move |(archive, pos, cut)| async move {
             if let Some(c) = cut {
                 if pos >= c {
+                    // Let the connection flush the half already yielded, so the client really
+                    // holds a partial file to resume, then drop it.
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                     let e = io::Error::new(
                         io::ErrorKind::ConnectionAborted,
                         "sandbox (flaky): connection cut mid-download",
