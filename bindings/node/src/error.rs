@@ -1,0 +1,77 @@
+//! Native errors as JavaScript sees them.
+//!
+//! napi turns a Rust `Err` into a plain JS `Error` whose only free-form field is its message,
+//! and an `async` rejection is built off the JS thread, where we cannot attach properties. So
+//! a qcc-radar error crosses the boundary as a message that is a marked JSON object
+//! (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…}`), and `node/errors.js` turns
+//! it into a `QccError` — the one place the mapping lives. Messages come from the core, which
+//! already keeps the secret key, Tokens and signed-link queries out of them.
+
+use qcc_radar::{Error, ErrorKind};
+use serde_json::json;
+
+/// The prefix that marks a message as a serialised qcc-radar error (`errors.js` looks for it).
+pub const MARKER: &str = "qcc-radar:";
+
+/// A qcc-radar error as a napi error carrying the JSON payload.
+pub fn to_napi(err: &Error) -> napi::Error {
+    let payload = json!({
+        "kind": err.kind().as_str(),
+        "code": err.code(),
+        "message": err.message(),
+        "serverMessage": err.server_message(),
+    });
+    napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{payload}"))
+}
+
+/// A `config` error (bad arguments: nothing was sent).
+pub fn config(message: impl Into<String>) -> napi::Error {
+    to_napi(&Error::config(message))
+}
+
+/// A `cancelled` error.
+pub fn cancelled(message: impl Into<String>) -> napi::Error {
+    to_napi(&Error::new(ErrorKind::Cancelled, message))
+}
+
+/// Extension to turn a `qcc_radar::Result` into a `napi::Result`.
+pub trait IntoNapi<T> {
+    /// Maps the error with [`to_napi`].
+    fn into_napi(self) -> napi::Result<T>;
+}
+
+impl<T> IntoNapi<T> for qcc_radar::Result<T> {
+    fn into_napi(self) -> napi::Result<T> {
+        self.map_err(|e| to_napi(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(e: &napi::Error) -> serde_json::Value {
+        let text = e.reason.strip_prefix(MARKER).expect("marked");
+        serde_json::from_str(text).expect("JSON")
+    }
+
+    #[test]
+    fn payload_carries_kind_code_and_server_message() {
+        let e = Error::new(ErrorKind::Quota, "balance exhausted")
+            .with_code(112)
+            .with_server_message("余额不足");
+        let v = payload(&to_napi(&e));
+        assert_eq!(v["kind"], "quota");
+        assert_eq!(v["code"], 112);
+        assert_eq!(v["message"], "balance exhausted");
+        assert_eq!(v["serverMessage"], "余额不足");
+    }
+
+    #[test]
+    fn absent_code_and_server_message_are_null() {
+        let v = payload(&cancelled("stopped"));
+        assert_eq!(v["kind"], "cancelled");
+        assert!(v["code"].is_null());
+        assert!(v["serverMessage"].is_null());
+    }
+}
