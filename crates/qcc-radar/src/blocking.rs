@@ -81,12 +81,10 @@ where
                     return Err(e);
                 }
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Ok(Err(Error::new(
-                    ErrorKind::Internal,
-                    "the qcc-radar task stopped without an answer (it panicked); please report this",
-                )))
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Err(Error::new(
+                ErrorKind::Internal,
+                "the qcc-radar task stopped without an answer (it panicked); please report this",
+            ))),
         }
     }
 }

@@ -57,7 +57,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("app_key", &self.app_key)
-            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
     }
@@ -173,9 +176,12 @@ impl ClientBuilder {
     /// when a credential is missing or malformed, the base URL is bad, the CA file cannot be
     /// read, or the proxy URL is bad.
     pub fn build(self) -> Result<Client> {
-        let app_key = self.app_key.or_else(|| env_value("QCC_APP_KEY")).ok_or_else(|| {
-            Error::config("no app key: set QCC_APP_KEY or pass the app key explicitly")
-        })?;
+        let app_key = self
+            .app_key
+            .or_else(|| env_value("QCC_APP_KEY"))
+            .ok_or_else(|| {
+                Error::config("no app key: set QCC_APP_KEY or pass the app key explicitly")
+            })?;
         let secret_key = self
             .secret_key
             .or_else(|| env_value("QCC_SECRET_KEY"))

@@ -136,7 +136,11 @@ impl Client {
     /// Polls until the report is made (`S`), following the poll schedule. `F` is a
     /// `report_failed` error; past `timeout` a `timeout` error (the order stays valid: wait
     /// again later). `P` and 205 keep waiting.
-    pub async fn wait_for_report(&self, order_no: &OrderNo, timeout: Duration) -> Result<ReportInfo> {
+    pub async fn wait_for_report(
+        &self,
+        order_no: &OrderNo,
+        timeout: Duration,
+    ) -> Result<ReportInfo> {
         let started = Instant::now();
         let mut delays = self.inner.settings.poll.delays(timeout, random_unit);
         let mut polls = 0u32;
@@ -218,7 +222,11 @@ impl Client {
 
     /// The whole flow: order, wait (up to the client's wait timeout), download, extract.
     /// `None` when there were no risk changes, so no report.
-    pub async fn fetch_report(&self, report_type: ReportType, out_dir: &Path) -> Result<Option<Report>> {
+    pub async fn fetch_report(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+    ) -> Result<Option<Report>> {
         self.fetch_report_within(report_type, out_dir, self.inner.settings.wait_timeout)
             .await
     }
@@ -251,7 +259,9 @@ pub(crate) fn report_failed(order_no: &OrderNo) -> Error {
 /// Creates `out_dir` if needed and checks that it is a writable folder, before anything is sent.
 pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     if out_dir.as_os_str().is_empty() {
-        return Err(Error::config("the output folder is empty; give a folder path"));
+        return Err(Error::config(
+            "the output folder is empty; give a folder path",
+        ));
     }
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::config(format!(

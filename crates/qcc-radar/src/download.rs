@@ -38,13 +38,15 @@ enum AttemptError {
 async fn fresh_link(client: &Client, order_no: &OrderNo) -> Result<ReportLink> {
     let info = client.report_info(order_no).await?;
     match info.status {
-        ReportStatus::Succeeded => info.link.ok_or_else(|| {
-            Error::transport(format!("getReportInfo gave no link for {order_no}"))
-        }),
+        ReportStatus::Succeeded => info
+            .link
+            .ok_or_else(|| Error::transport(format!("getReportInfo gave no link for {order_no}"))),
         ReportStatus::Failed => Err(report_failed(order_no)),
         ReportStatus::Pending => Err(Error::new(
             ErrorKind::InvalidRequest,
-            format!("report {order_no} is not ready yet (status P); wait for it before downloading"),
+            format!(
+                "report {order_no} is not ready yet (status P); wait for it before downloading"
+            ),
         )),
     }
 }
@@ -138,9 +140,7 @@ pub(crate) async fn download_archive(
     file.flush().map_err(io_error)?;
     file.sync_all().map_err(io_error)?;
     drop(file);
-    let persisted = part
-        .persist(&final_path)
-        .map_err(|e| io_error(e.error))?;
+    let persisted = part.persist(&final_path).map_err(|e| io_error(e.error))?;
     drop(persisted);
     sync_dir(out_dir);
     Ok(final_path)
@@ -243,7 +243,8 @@ async fn attempt_download(
                 ))))
             }
         };
-        file.write_all(&chunk).map_err(|e| AttemptError::Fatal(io_error(e)))?;
+        file.write_all(&chunk)
+            .map_err(|e| AttemptError::Fatal(io_error(e)))?;
         *received += chunk.len() as u64;
         if *received > limits.max_total_bytes {
             return Err(AttemptError::Fatal(Error::archive(format!(
@@ -310,7 +311,10 @@ mod tests {
 
     #[test]
     fn content_range() {
-        assert_eq!(parse_content_range("bytes 10-99/100"), Some((10, Some(100))));
+        assert_eq!(
+            parse_content_range("bytes 10-99/100"),
+            Some((10, Some(100)))
+        );
         assert_eq!(parse_content_range("bytes 10-99/*"), Some((10, None)));
         assert_eq!(parse_content_range("nonsense"), None);
     }

@@ -60,7 +60,12 @@ pub(crate) async fn extract_archive(
         extract_blocking(&archive, &out_dir, &order, &limits, &cancel, &report)
     })
     .await
-    .map_err(|e| Error::new(qcc_radar_core::ErrorKind::Internal, format!("extraction task failed: {e}")))?
+    .map_err(|e| {
+        Error::new(
+            qcc_radar_core::ErrorKind::Internal,
+            format!("extraction task failed: {e}"),
+        )
+    })?
 }
 
 struct Planned {

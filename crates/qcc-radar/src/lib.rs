@@ -7,13 +7,25 @@
 //! half-written file under its final name, and extraction that treats the archive as hostile.
 //! What the protocol *means* lives in [`qcc_radar_core`]; this crate adds the I/O.
 //!
-//! ```no_run
-//! # async fn demo() -> qcc_radar::Result<()> {
+//! ```
+//! # fn main() -> qcc_radar::Result<()> {
 //! use qcc_radar::{Client, ReportType};
+//! use qcc_radar_sandbox::{Sandbox, Scenario};
 //!
-//! let client = Client::builder().build()?; // QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL
-//! match client.fetch_report(ReportType::Day, "reports".as_ref()).await? {
-//!     Some(report) => println!("{} files in {}", report.files.len(), report.archive.display()),
+//! // The emulator stands in for https://pro.qcc.com; with real credentials, leave the
+//! // builder empty and set QCC_APP_KEY and QCC_SECRET_KEY instead.
+//! let sandbox = Sandbox::start(Scenario::Normal).expect("sandbox");
+//! let client = Client::builder()
+//!     .app_key(sandbox.app_key())
+//!     .secret_key(sandbox.secret_key())
+//!     .base_url(sandbox.base_url())
+//!     .poll_schedule(qcc_radar::PollSchedule::fixed(std::time::Duration::from_millis(50)))
+//!     .build()?;
+//! let out = tempfile::tempdir().expect("temp dir");
+//!
+//! let rt = tokio::runtime::Runtime::new().expect("runtime");
+//! match rt.block_on(client.fetch_report(ReportType::Day, out.path()))? {
+//!     Some(report) => println!("{} files in {}", report.files.len(), report.folder.display()),
 //!     None => println!("no risk changes today"),
 //! }
 //! # Ok(()) }
