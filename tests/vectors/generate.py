@@ -176,13 +176,15 @@ RESPONSES = [
     ("create: 201 no change, capitalised keys", CREATE, JSON_CT,
      env(201, "none", None, keys=("Status", "Message", "Result")), NO_CHANGE),
     # ---- createReport: 200 that cannot be used
-    ("create: 200 with result null", CREATE, JSON_CT, env("200", "ok", None), unreadable()),
+    # A 200 from createReport may mean an order was placed and billed: never retryable.
+    ("create: 200 with result null", CREATE, JSON_CT, env("200", "ok", None),
+     error("transport", 200, False)),
     ("create: 200 with result missing", CREATE, JSON_CT, env("200", "ok", omit_result=True),
-     unreadable()),
+     error("transport", 200, False)),
     ("create: 200 with empty orderNo", CREATE, JSON_CT, env("200", "ok", {"orderNo": ""}),
-     unreadable()),
+     error("transport", 200, False)),
     ("create: 200 with an unsafe orderNo", CREATE, JSON_CT, env("200", "ok", {"orderNo": "../etc"}),
-     error("transport", 200, True)),
+     error("transport", 200, False)),
     # ---- error codes, one or more per kind
     ("create: 101 key invalid", CREATE, JSON_CT,
      env("101", "【无效请求】当前的KEY无效或者还未生效中"),

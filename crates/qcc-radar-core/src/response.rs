@@ -190,20 +190,22 @@ pub fn parse_create_report(body: &[u8], content_type: Option<&str>) -> Result<Cr
     let env = parse_envelope(EP, body, content_type)?;
     match env.status {
         200 => {
+            // A 200 means an order may have been placed and billed, so a malformed one is
+            // never retryable: ordering again could pay twice.
+            let placed = |why: String| {
+                Error::transport(format!(
+                    "createReport answered 200 but {why}; an order may have been placed, so check QCC's order list before ordering again"
+                ))
+                .with_code(200)
+                .with_retryable(false)
+            };
             let order = env
                 .result
                 .as_ref()
                 .and_then(|r| result_string(r, &["orderNo"]))
-                .ok_or_else(|| {
-                    unreadable(EP, body, content_type, "status 200 without result.orderNo")
-                })?;
-            let order = OrderNo::new(order.trim()).map_err(|e| {
-                Error::transport(format!(
-                    "createReport returned an unusable order number: {}",
-                    e.message()
-                ))
-                .with_code(200)
-            })?;
+                .ok_or_else(|| placed("without result.orderNo".to_string()))?;
+            let order = OrderNo::new(order.trim())
+                .map_err(|e| placed(format!("with an unusable order number ({})", e.message())))?;
             Ok(CreateReportOutcome::Ordered(order))
         }
         201 => Ok(CreateReportOutcome::NoChange),
