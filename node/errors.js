@@ -1,0 +1,145 @@
+'use strict'
+/**
+ * The one place where failures become `QccError`s.
+ *
+ * The native addon rejects with a plain `Error` whose message is a marked JSON payload
+ * (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…}`), because napi cannot attach
+ * properties to a rejection made off the JS thread. `fromNative` rebuilds it; errors napi
+ * raises itself while converting arguments become `config` errors, and anything else becomes
+ * `internal`, so that `instanceof QccError` holds for every error this package throws.
+ *
+ * Aborts follow Node's convention (`err.name === 'AbortError'`, the signal's reason as
+ * `err.cause`), on a `QccError` of kind `cancelled`, so both `instanceof QccError` checks and
+ * `err.name === 'AbortError'` checks work.
+ */
+
+/** Every error kind, as `QccError#kind` spells it (the same names in every qcc-radar binding). */
+const ERROR_KINDS = Object.freeze([
+  'auth',
+  'quota',
+  'permission',
+  'invalid_request',
+  'report_failed',
+  'timeout',
+  'transport',
+  'archive',
+  'config',
+  'cancelled',
+  'internal',
+])
+
+const MARKER = 'qcc-radar:'
+
+/** napi's own statuses for arguments of the wrong type. */
+const ARGUMENT_STATUSES = new Set([
+  'InvalidArg',
+  'ObjectExpected',
+  'StringExpected',
+  'NameExpected',
+  'FunctionExpected',
+  'NumberExpected',
+  'BooleanExpected',
+  'ArrayExpected',
+  'BigintExpected',
+  'DateExpected',
+  'ArrayBufferExpected',
+])
+
+function describe(message, code, serverMessage) {
+  let text = message
+  if (code !== null) text += ` [status ${code}]`
+  if (serverMessage !== null) text += ` (server said: ${serverMessage})`
+  return text
+}
+
+/** A qcc-radar failure: a kind to branch on, the API's status code, and the server's `msg`. */
+class QccError extends Error {
+  /**
+   * @param {string} message what happened and what to do
+   * @param {{kind?: string, code?: number|null, serverMessage?: string|null, cause?: unknown}} [details]
+   */
+  constructor(message, details = {}) {
+    const code = typeof details.code === 'number' ? details.code : null
+    const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
+    super(
+      describe(String(message), code, serverMessage),
+      'cause' in details ? { cause: details.cause } : undefined,
+    )
+    const kind = ERROR_KINDS.includes(details.kind) ? details.kind : 'internal'
+    Object.defineProperty(this, 'name', {
+      value: 'QccError',
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    })
+    /** One of `ERROR_KINDS`. */
+    this.kind = kind
+    /** The API's status code when it answered with one, else `null`. */
+    this.code = code
+    /** The server's own `msg` (often Chinese), else `null`. */
+    this.serverMessage = serverMessage
+  }
+
+  /** `{ kind, code, message, serverMessage }`, as the CLI prints errors with `--json`. */
+  toJSON() {
+    return {
+      kind: this.kind,
+      code: this.code,
+      message: this.message,
+      serverMessage: this.serverMessage,
+    }
+  }
+}
+
+/** A `config` error: bad arguments, nothing was sent. */
+function configError(message) {
+  return new QccError(message, { kind: 'config' })
+}
+
+/**
+ * Turns anything the native addon threw or rejected with into a `QccError`.
+ * @param {unknown} err
+ * @returns {QccError}
+ */
+function fromNative(err) {
+  if (err instanceof QccError) return err
+  const message = err instanceof Error ? err.message : String(err)
+  if (message.startsWith(MARKER)) {
+    try {
+      const payload = JSON.parse(message.slice(MARKER.length))
+      return new QccError(payload.message, {
+        kind: payload.kind,
+        code: payload.code,
+        serverMessage: payload.serverMessage,
+      })
+    } catch {
+      // Fall through: report it as internal, with what arrived.
+    }
+  }
+  const status = err && typeof err === 'object' ? err.code : undefined
+  if (ARGUMENT_STATUSES.has(status)) {
+    return new QccError(`invalid argument: ${message}`, { kind: 'config', cause: err })
+  }
+  return new QccError(`unexpected failure in qcc-radar: ${message}; please report this`, {
+    kind: 'internal',
+    cause: err,
+  })
+}
+
+/**
+ * The rejection of an operation stopped by an `AbortSignal`.
+ * @param {AbortSignal} signal
+ * @param {string} what
+ */
+function abortError(signal, what) {
+  const err = new QccError(`${what} was aborted`, { kind: 'cancelled', cause: signal.reason })
+  Object.defineProperty(err, 'name', {
+    value: 'AbortError',
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  })
+  return err
+}
+
+module.exports = { QccError, ERROR_KINDS, fromNative, configError, abortError }

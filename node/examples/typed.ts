@@ -1,0 +1,29 @@
+// A typed use of the package, checked by `tsc --strict --noEmit` in CI: options, results,
+// errors and abort signals all have precise types.
+import { Client, QccError, Sandbox, sign, type Report, type ReportInfo } from 'qcc-radar'
+
+async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report | null> {
+  const sandbox: Sandbox = await Sandbox.start({ scenario: 'normal', pollsUntilReady: 1 })
+  const client = new Client({ ...sandbox.clientOptions(), pollInitialMs: 50, waitTimeoutMs: 60_000 })
+  try {
+    const orderNo: string | null = await client.createReport('day', { signal })
+    if (orderNo === null) return null
+    const info: ReportInfo = await client.waitForReport(orderNo, { timeoutMs: 30_000, signal })
+    const expires: Date | null = info.expiresAt
+    console.log(`status ${info.status}, link expires ${expires?.toISOString() ?? 'never'}`)
+    return await client.downloadReport(orderNo, outDir, { signal })
+  } catch (err) {
+    if (err instanceof QccError) {
+      const code: number | null = err.code
+      console.error(`${err.kind} ${code ?? '-'}: ${err.message} ${err.serverMessage ?? ''}`)
+    }
+    throw err
+  } finally {
+    client.close()
+    await sandbox.close()
+  }
+}
+
+const token: string = sign('key', 1_700_000_000, 'secret')
+console.log(token)
+void fetchToday('reports', AbortSignal.timeout(60_000)).then((r) => console.log(r?.files.length))

@@ -1,0 +1,218 @@
+// Types of the public API of qcc-radar (hand-written; the generated `native.d.ts` describes
+// the private addon underneath). Kept in step with index.js; `npm run typecheck` checks the
+// typed examples against it.
+
+/** Every error kind, the same names in every qcc-radar binding. */
+export type ErrorKind =
+  | 'auth'
+  | 'quota'
+  | 'permission'
+  | 'invalid_request'
+  | 'report_failed'
+  | 'timeout'
+  | 'transport'
+  | 'archive'
+  | 'config'
+  | 'cancelled'
+  | 'internal'
+
+/** `day`, `week` or `month`. */
+export type ReportType = 'day' | 'week' | 'month'
+
+/** `P` (being made), `S` (made) or `F` (failed). */
+export type ReportStatus = 'P' | 'S' | 'F'
+
+/** The sandbox's fault scenarios. */
+export type Scenario =
+  | 'normal'
+  | 'no_change'
+  | 'fail'
+  | 'slow'
+  | 'flaky'
+  | 'expired_link'
+  | 'quota'
+  | 'bad_credentials'
+  | 'unsafe_archive'
+  | 'zip_bomb'
+  | 'clock_skew'
+  | 'large'
+
+/** Every error kind. */
+export declare const ERROR_KINDS: readonly ErrorKind[]
+/** The report types. */
+export declare const REPORT_TYPES: readonly ReportType[]
+/** The sandbox scenarios. */
+export declare const SCENARIOS: readonly Scenario[]
+/** The version of the Rust client inside the addon. */
+export declare const version: string
+
+/**
+ * Every error this package throws or rejects with. Branch on `kind`; `code` is the API's
+ * status number when it answered. An abort by `AbortSignal` is a `QccError` of kind
+ * `cancelled` whose `name` is `'AbortError'` and whose `cause` is the signal's reason.
+ */
+export declare class QccError extends Error {
+  constructor(
+    message: string,
+    details?: { kind?: ErrorKind; code?: number | null; serverMessage?: string | null; cause?: unknown },
+  )
+  readonly kind: ErrorKind
+  /** The API's status code (e.g. 112), or `null` when the API did not answer with one. */
+  readonly code: number | null
+  /** The server's own `msg` (often Chinese), or `null`. */
+  readonly serverMessage: string | null
+  toJSON(): { kind: ErrorKind; code: number | null; message: string; serverMessage: string | null }
+}
+
+/** Client configuration. Unset credentials and base URL come from the environment. */
+export interface ClientOptions {
+  /** The app key (else `QCC_APP_KEY`). */
+  appKey?: string
+  /** The secret key (else `QCC_SECRET_KEY`). */
+  secretKey?: string
+  /** The base URL (else `QCC_BASE_URL`, else `https://pro.qcc.com`). */
+  baseUrl?: string
+  /** Time allowed to open a connection, ms (default 10 000). */
+  connectTimeoutMs?: number
+  /** Time allowed for one API request, answer included, ms (default 30 000). */
+  requestTimeoutMs?: number
+  /** Time a download may go without a byte before it is retried, ms (default 60 000). */
+  readTimeoutMs?: number
+  /** Default deadline of `waitForReport` and `fetchReport`, ms (default 30 minutes). */
+  waitTimeoutMs?: number
+  /** First delay between polls while waiting, ms (default 2 000). */
+  pollInitialMs?: number
+  /** Largest delay between polls, ms (default 30 000). */
+  pollMaxMs?: number
+  /** Growth factor of the poll delay, at least 1 (default 1.5). */
+  pollFactor?: number
+  /** Most attempts of a request that is safe to repeat (default 5). */
+  maxAttempts?: number
+  /** Largest expansion ratio accepted while extracting (default 250). */
+  maxArchiveRatio?: number
+  /** Largest total size extracted from one archive, bytes (default 64 GiB). */
+  maxArchiveBytes?: number
+  /** Correct for the server's clock after a 115 answer (default true). */
+  clockSkewCorrection?: boolean
+  /** A PEM file of extra CA certificates to trust. */
+  caFile?: string
+  /** An HTTP(S) proxy URL (else `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`). */
+  proxy?: string
+  /** Appended to the user agent. */
+  userAgentSuffix?: string
+}
+
+/** Where an order stands. */
+export interface ReportInfo {
+  status: ReportStatus
+  /** The signed download link when `S` (a bearer credential until it expires), else `null`. */
+  url: string | null
+  /** When the link expires, or `null`. */
+  expiresAt: Date | null
+}
+
+/** A report on disk. */
+export interface Report {
+  orderNo: string
+  reportType: ReportType | null
+  /** The kept zip: `<outDir>/<orderNo>.zip`. */
+  archive: string
+  /** The folder it was extracted into: `<outDir>/<orderNo>/`. */
+  folder: string
+  /** The extracted files, sorted. */
+  files: string[]
+}
+
+/** Options of a call that can be aborted. */
+export interface SignalOptions {
+  /** Aborting rejects the call with an `AbortError` `QccError` and stops the Rust work. */
+  signal?: AbortSignal
+}
+
+/** Options of a call that waits. */
+export interface WaitOptions extends SignalOptions {
+  /** The wait's deadline, ms (default: the client's `waitTimeoutMs`). */
+  timeoutMs?: number
+}
+
+/**
+ * The QCC risk-monitoring report client. Every method that touches the network or the disk
+ * returns a Promise and runs off the event loop. Call `close()` when done.
+ */
+export declare class Client {
+  constructor(options?: ClientOptions)
+  readonly baseUrl: string
+  readonly appKey: string
+  readonly closed: boolean
+  /** How many calls are still running. */
+  readonly running: number
+  /** Orders a report; `null` means no risk changes, so no report. Never retried once sent. */
+  createReport(reportType: ReportType, options?: SignalOptions): Promise<string | null>
+  /** Asks where an order stands. */
+  reportInfo(orderNo: string, options?: SignalOptions): Promise<ReportInfo>
+  /** Polls until the report is made (`S`); `F` rejects with `report_failed`, the deadline with `timeout`. */
+  waitForReport(orderNo: string, options?: WaitOptions): Promise<ReportInfo>
+  /** Downloads and extracts a made report into `outDir`. A refused archive leaves nothing behind. */
+  downloadReport(orderNo: string, outDir: string, options?: SignalOptions): Promise<Report>
+  /** Order, wait, download, extract; `null` when there were no risk changes. */
+  fetchReport(reportType: ReportType, outDir: string, options?: WaitOptions): Promise<Report | null>
+  /** Cancels running calls, releases connections, refuses further calls. */
+  close(): void
+}
+
+/** The Token for a request: upper-case hex MD5 of `appKey + timespan + secretKey`. */
+export declare function sign(appKey: string, timespan: number | bigint, secretKey: string): string
+
+/** How to start a sandbox. */
+export interface SandboxOptions {
+  /** Default `normal`. */
+  scenario?: Scenario
+  appKey?: string
+  secretKey?: string
+  /** getReportInfo answers `P` this many times per order before `S` (default 2). */
+  pollsUntilReady?: number
+  /** `slow`: `P` until this long after the order, ms (default 5 000). */
+  slowReadyAfterMs?: number
+  /** The download link's lifetime, ms (default 300 000). */
+  linkTtlMs?: number
+  /** How far a Timespan may be from the server's clock, ms (default 300 000). */
+  timespanWindowMs?: number
+  /** `clock_skew`: how far the server's clock runs ahead, ms (default 900 000). */
+  clockSkewMs?: number
+  /** `large`: the archive's size in bytes (default 64 MiB). */
+  largeBytes?: number
+  /** The port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number
+}
+
+/** The sandbox's endpoints, as `count()` names them. */
+export type SandboxEndpoint = 'createReport' | 'getReportInfo' | 'download' | 'other'
+
+/** One request as the sandbox saw and answered it. */
+export interface SandboxRequest {
+  endpoint: SandboxEndpoint
+  /** Query parameters, percent-decoded, in order. */
+  query: [string, string][]
+  timespan: string | null
+  tokenValid: boolean
+  apiStatus: number | null
+  httpStatus: number
+  range: string | null
+}
+
+/** An in-process emulator of the QCC API on 127.0.0.1, for tests and demos. */
+export declare class Sandbox {
+  private constructor()
+  static start(options?: SandboxOptions): Promise<Sandbox>
+  readonly baseUrl: string
+  readonly appKey: string
+  readonly secretKey: string
+  readonly scenario: Scenario
+  /** `{ baseUrl, appKey, secretKey }`, to spread into `new Client({ … })`. */
+  clientOptions(): { baseUrl: string; appKey: string; secretKey: string }
+  /** Orders placed (createReport answered 200): what the real API would bill. */
+  ordersPlaced(): number
+  count(endpoint: SandboxEndpoint): number
+  requests(): SandboxRequest[]
+  close(): Promise<void>
+}

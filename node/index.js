@@ -1,0 +1,434 @@
+'use strict'
+/**
+ * qcc-radar for Node.js: order QCC Pro risk-monitoring reports, wait for them, download and
+ * safely extract them.
+ *
+ * This file is the public API and stays thin: it checks argument types, turns options objects
+ * into native calls, wires `AbortSignal`s to the native `cancel`, converts answers into plain
+ * objects (`expiresAt` as a `Date`), and maps every failure through `errors.js`. The work —
+ * signing, retries, clock-skew correction, downloads, safe extraction — is the shared Rust
+ * client inside `native.js`'s addon, running on a tokio runtime off the event loop.
+ */
+
+const native = require('./native.js')
+const { QccError, ERROR_KINDS, fromNative, configError, abortError } = require('./errors.js')
+
+/** The report types: daily, weekly and monthly digests. */
+const REPORT_TYPES = Object.freeze(['day', 'week', 'month'])
+
+/** The sandbox's fault scenarios (the same names in every qcc-radar binding and the CLI). */
+const SCENARIOS = Object.freeze([
+  'normal',
+  'no_change',
+  'fail',
+  'slow',
+  'flaky',
+  'expired_link',
+  'quota',
+  'bad_credentials',
+  'unsafe_archive',
+  'zip_bomb',
+  'clock_skew',
+  'large',
+])
+
+const CLIENT_OPTIONS = {
+  appKey: 'string',
+  secretKey: 'string',
+  baseUrl: 'string',
+  connectTimeoutMs: 'number',
+  requestTimeoutMs: 'number',
+  readTimeoutMs: 'number',
+  waitTimeoutMs: 'number',
+  pollInitialMs: 'number',
+  pollMaxMs: 'number',
+  pollFactor: 'number',
+  maxAttempts: 'number',
+  maxArchiveRatio: 'number',
+  maxArchiveBytes: 'number',
+  clockSkewCorrection: 'boolean',
+  caFile: 'string',
+  proxy: 'string',
+  userAgentSuffix: 'string',
+}
+
+const SANDBOX_OPTIONS = {
+  scenario: 'string',
+  appKey: 'string',
+  secretKey: 'string',
+  pollsUntilReady: 'number',
+  slowReadyAfterMs: 'number',
+  linkTtlMs: 'number',
+  timespanWindowMs: 'number',
+  clockSkewMs: 'number',
+  largeBytes: 'number',
+  port: 'number',
+}
+
+const WHOLE = new Set(['maxAttempts', 'pollsUntilReady', 'port'])
+
+/** Copies the known, defined options after checking their types; unknown names are refused. */
+function pickOptions(options, schema, what) {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw configError(`${what} must be an object, got ${typeof options}`)
+  }
+  const out = {}
+  for (const [name, value] of Object.entries(options)) {
+    const type = schema[name]
+    if (type === undefined) {
+      throw configError(`unknown ${what} option ${JSON.stringify(name)}; known: ${Object.keys(schema).join(', ')}`)
+    }
+    if (value === undefined || value === null) continue
+    if (typeof value !== type) {
+      throw configError(`${what} option ${name} must be a ${type}, got ${typeof value}`)
+    }
+    if (WHOLE.has(name) && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw configError(`${what} option ${name} must be a whole number of at least 0, got ${value}`)
+    }
+    out[name] = value
+  }
+  return out
+}
+
+function checkString(value, name) {
+  if (typeof value !== 'string') {
+    throw configError(`${name} must be a string, got ${value === null ? 'null' : typeof value}`)
+  }
+  return value
+}
+
+function checkCallOptions(options, allowed) {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object') throw configError(`options must be an object, got ${typeof options}`)
+  for (const name of Object.keys(options)) {
+    if (!allowed.includes(name)) {
+      throw configError(`unknown option ${JSON.stringify(name)}; known: ${allowed.join(', ')}`)
+    }
+  }
+  const { timeoutMs, signal } = options
+  if (timeoutMs !== undefined && timeoutMs !== null) {
+    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw configError(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`)
+    }
+  }
+  if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
+    throw configError('signal must be an AbortSignal')
+  }
+  return { timeoutMs: timeoutMs ?? undefined, signal: signal ?? undefined }
+}
+
+function toReportInfo(info) {
+  return {
+    status: info.status,
+    url: info.url ?? null,
+    expiresAt: info.expiresAtSecs == null ? null : new Date(info.expiresAtSecs * 1000),
+  }
+}
+
+function toReport(report) {
+  return {
+    orderNo: report.orderNo,
+    reportType: report.reportType ?? null,
+    archive: report.archive,
+    folder: report.folder,
+    files: report.files,
+  }
+}
+
+/**
+ * The QCC risk-monitoring report client. Every method that touches the network or the disk
+ * returns a Promise and runs off the event loop. Call `close()` when done.
+ */
+class Client {
+  #native
+  #nextOp = 0
+
+  /**
+   * @param {object} [options] see `index.d.ts`; unset values fall back to `QCC_APP_KEY`,
+   *   `QCC_SECRET_KEY` and `QCC_BASE_URL`.
+   */
+  constructor(options) {
+    const picked = pickOptions(options, CLIENT_OPTIONS, 'Client')
+    try {
+      this.#native = new native.NativeClient(picked)
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  /** The base URL requests go to. */
+  get baseUrl() {
+    return this.#native.baseUrl
+  }
+
+  /** The app key in use. */
+  get appKey() {
+    return this.#native.appKey
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#native.closed
+  }
+
+  /** How many calls are still running (for tests and diagnostics). */
+  get running() {
+    return this.#native.running
+  }
+
+  /**
+   * Runs one native operation with an id that `signal` can cancel.
+   * @param {string} what for the abort message
+   * @param {AbortSignal|undefined} signal
+   * @param {(op: number) => Promise<any>} start
+   */
+  async #run(what, signal, start) {
+    if (signal?.aborted) throw abortError(signal, what)
+    this.#nextOp = (this.#nextOp % 0xffffffff) + 1
+    const op = this.#nextOp
+    let promise
+    try {
+      promise = start(op)
+    } catch (err) {
+      throw fromNative(err)
+    }
+    const onAbort = () => this.#native.cancel(op)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await promise
+    } catch (err) {
+      const mapped = fromNative(err)
+      if (mapped.kind === 'cancelled' && signal?.aborted) throw abortError(signal, what)
+      throw mapped
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /**
+   * Orders a report. Resolves to the order number, or `null` when no monitored company had a
+   * risk change (so there is no report). Never retried once sent: a retry could pay twice.
+   * @param {'day'|'week'|'month'} reportType
+   * @param {{signal?: AbortSignal}} [options]
+   * @returns {Promise<string|null>}
+   */
+  async createReport(reportType, options) {
+    checkString(reportType, 'reportType')
+    const { signal } = checkCallOptions(options, ['signal'])
+    const order = await this.#run('ordering a report', signal, (op) =>
+      this.#native.createReport(reportType, op),
+    )
+    return order ?? null
+  }
+
+  /**
+   * Asks where an order stands: `P` (being made), `S` (made, with `url`) or `F` (failed).
+   * @param {string} orderNo
+   * @param {{signal?: AbortSignal}} [options]
+   */
+  async reportInfo(orderNo, options) {
+    checkString(orderNo, 'orderNo')
+    const { signal } = checkCallOptions(options, ['signal'])
+    const info = await this.#run('asking for the report', signal, (op) =>
+      this.#native.reportInfo(orderNo, op),
+    )
+    return toReportInfo(info)
+  }
+
+  /**
+   * Polls until the report is made. Rejects with kind `report_failed` on `F`, `timeout` past
+   * `timeoutMs` (default: the client's `waitTimeoutMs`, 30 minutes).
+   * @param {string} orderNo
+   * @param {{timeoutMs?: number, signal?: AbortSignal}} [options]
+   */
+  async waitForReport(orderNo, options) {
+    checkString(orderNo, 'orderNo')
+    const { timeoutMs, signal } = checkCallOptions(options, ['timeoutMs', 'signal'])
+    const info = await this.#run('waiting for the report', signal, (op) =>
+      this.#native.waitForReport(orderNo, timeoutMs, op),
+    )
+    return toReportInfo(info)
+  }
+
+  /**
+   * Downloads a made report into `outDir` as `<orderNo>.zip` and extracts it into
+   * `<outDir>/<orderNo>/`. A refused archive leaves nothing behind.
+   * @param {string} orderNo
+   * @param {string} outDir
+   * @param {{signal?: AbortSignal}} [options]
+   */
+  async downloadReport(orderNo, outDir, options) {
+    checkString(orderNo, 'orderNo')
+    checkString(outDir, 'outDir')
+    const { signal } = checkCallOptions(options, ['signal'])
+    const report = await this.#run('downloading the report', signal, (op) =>
+      this.#native.downloadReport(orderNo, outDir, op),
+    )
+    return toReport(report)
+  }
+
+  /**
+   * The whole flow: order, wait, download, extract. Resolves to `null` when there were no risk
+   * changes.
+   * @param {'day'|'week'|'month'} reportType
+   * @param {string} outDir
+   * @param {{timeoutMs?: number, signal?: AbortSignal}} [options]
+   */
+  async fetchReport(reportType, outDir, options) {
+    checkString(reportType, 'reportType')
+    checkString(outDir, 'outDir')
+    const { timeoutMs, signal } = checkCallOptions(options, ['timeoutMs', 'signal'])
+    const report = await this.#run('fetching the report', signal, (op) =>
+      this.#native.fetchReport(reportType, outDir, timeoutMs, op),
+    )
+    return report == null ? null : toReport(report)
+  }
+
+  /**
+   * Cancels every running call (each rejects with kind `cancelled`), releases the connections
+   * and refuses further calls, so the process can exit. Safe to call twice.
+   */
+  close() {
+    this.#native.close()
+  }
+}
+
+/**
+ * The Token for a request: upper-case hex MD5 of `appKey + timespan + secretKey`.
+ * @param {string} appKey
+ * @param {number|bigint} timespan Unix seconds (a whole number)
+ * @param {string} secretKey
+ * @returns {string}
+ */
+function sign(appKey, timespan, secretKey) {
+  checkString(appKey, 'appKey')
+  checkString(secretKey, 'secretKey')
+  let ts
+  if (typeof timespan === 'bigint') {
+    ts = timespan
+  } else if (typeof timespan === 'number' && Number.isSafeInteger(timespan)) {
+    ts = BigInt(timespan)
+  } else {
+    throw configError(`timespan must be a whole number of seconds, got ${String(timespan)}`)
+  }
+  try {
+    return native.sign(appKey, ts, secretKey)
+  } catch (err) {
+    throw fromNative(err)
+  }
+}
+
+const SANDBOX_TOKEN = Symbol('qcc-radar sandbox')
+
+/**
+ * An in-process emulator of the QCC API on 127.0.0.1, for tests and demos. Start it with
+ * `await Sandbox.start({ scenario })`, point a `Client` at `baseUrl` / `appKey` / `secretKey`,
+ * and `await sandbox.close()` when done.
+ */
+class Sandbox {
+  #native
+
+  /** @private Use `Sandbox.start()`. */
+  constructor(token, nativeSandbox) {
+    if (token !== SANDBOX_TOKEN) throw configError('use `await Sandbox.start({ scenario })`')
+    this.#native = nativeSandbox
+  }
+
+  /**
+   * Starts a sandbox; resolves once it accepts connections.
+   * @param {object} [options] `{ scenario, pollsUntilReady, slowReadyAfterMs, linkTtlMs, … }`
+   * @returns {Promise<Sandbox>}
+   */
+  static async start(options) {
+    const picked = pickOptions(options, SANDBOX_OPTIONS, 'Sandbox')
+    try {
+      return new Sandbox(SANDBOX_TOKEN, await native.startSandbox(picked))
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  /** `http://127.0.0.1:PORT`. */
+  get baseUrl() {
+    return this.#native.baseUrl
+  }
+
+  /** The app key to give a client. */
+  get appKey() {
+    return this.#native.appKey
+  }
+
+  /** The secret key to give a client. */
+  get secretKey() {
+    return this.#native.secretKey
+  }
+
+  /** The scenario it runs. */
+  get scenario() {
+    return this.#native.scenario
+  }
+
+  /** `{ baseUrl, appKey, secretKey }`, to spread into `new Client({ … })`. */
+  clientOptions() {
+    return { baseUrl: this.baseUrl, appKey: this.appKey, secretKey: this.secretKey }
+  }
+
+  #call(f) {
+    try {
+      return f()
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+
+  /** How many orders were placed (createReport answered 200): what the real API would bill. */
+  ordersPlaced() {
+    return this.#call(() => this.#native.ordersPlaced())
+  }
+
+  /**
+   * How many requests reached an endpoint.
+   * @param {'createReport'|'getReportInfo'|'download'|'other'} endpoint
+   */
+  count(endpoint) {
+    checkString(endpoint, 'endpoint')
+    return this.#call(() => this.#native.count(endpoint))
+  }
+
+  /** Every request so far, oldest first. */
+  requests() {
+    return this.#call(() => this.#native.requests()).map((r) => ({
+      endpoint: r.endpoint,
+      query: r.query.map(([k, v]) => [k, v]),
+      timespan: r.timespan ?? null,
+      tokenValid: r.tokenValid,
+      apiStatus: r.apiStatus ?? null,
+      httpStatus: r.httpStatus,
+      range: r.range ?? null,
+    }))
+  }
+
+  /** Stops serving and drops open connections. Safe to call twice. */
+  async close() {
+    try {
+      await this.#native.close()
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+}
+
+/** The version of the Rust client inside the addon. */
+const version = native.nativeVersion()
+
+module.exports = {
+  Client,
+  Sandbox,
+  QccError,
+  sign,
+  version,
+  ERROR_KINDS,
+  REPORT_TYPES,
+  SCENARIOS,
+}
