@@ -64,7 +64,7 @@ impl<S: Subscriber> Layer<S> for PyLogLayer {
         let logger = logger_name(meta.target());
         let level = python_level(*meta.level());
         Python::try_attach(|py| {
-            if let Err(e) = emit(py, &logger, level, &fields) {
+            if let Err(e) = emit(py, &logger, level, meta, &fields) {
                 // Logging must never break the operation that logged.
                 e.write_unraisable(py, None);
             }
@@ -99,7 +99,7 @@ fn python_level(level: Level) -> u32 {
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn emit(py: Python<'_>, logger: &str, level: u32, fields: &Fields) -> PyResult<()> {
+fn emit(py: Python<'_>, logger: &str, level: u32, meta: &Metadata<'_>, fields: &Fields) -> PyResult<()> {
     let logger = GET_LOGGER
         .import(py, "logging", "getLogger")?
         .call1((logger,))?;
@@ -114,10 +114,23 @@ fn emit(py: Python<'_>, logger: &str, level: u32, fields: &Fields) -> PyResult<(
     }
     let extra = PyDict::new(py);
     extra.set_item("qcc_fields", values)?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("extra", extra)?;
-    // "%s" so that a '%' in the text is not taken as a format directive.
-    logger.call_method("log", (level, "%s", text.trim_start()), Some(&kwargs))?;
+    // The record points at the Rust source line, not at logging's own frame. `text` goes in as
+    // the message with no args, so a '%' in it is never taken as a format directive.
+    let record = logger.call_method1(
+        "makeRecord",
+        (
+            logger.getattr("name")?,
+            level,
+            meta.file().unwrap_or("<rust>"),
+            meta.line().unwrap_or(0),
+            text.trim_start(),
+            pyo3::types::PyTuple::empty(py),
+            py.None(),
+            meta.module_path(),
+            extra,
+        ),
+    )?;
+    logger.call_method1("handle", (record,))?;
     Ok(())
 }
 

@@ -1,0 +1,118 @@
+"""Rust log events reach Python logging; no repr, message or log line shows a secret."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from pathlib import Path
+
+import pytest
+
+import qcc_radar
+from conftest import FAST
+
+SECRET = "sk-VERY-SECRET-value-42"
+
+
+def _all_text(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(
+        f"{r.name} {r.levelname} {r.getMessage()} {getattr(r, 'qcc_fields', '')}"
+        for r in caplog.records
+    )
+
+
+def test_events_reach_the_qcc_radar_logger(
+    caplog: pytest.LogCaptureFixture, out_dir: Path
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="qcc_radar")
+    with qcc_radar.Sandbox("normal") as sb:
+        report = sb.client(**FAST).fetch_report("day", out_dir)
+    assert report is not None
+    ordered = [r for r in caplog.records if "report ordered" in r.getMessage()]
+    assert ordered, _all_text(caplog)
+    rec = ordered[0]
+    assert rec.name.startswith("qcc_radar")
+    assert rec.levelno == logging.INFO
+    assert report.order_no in rec.getMessage()
+    assert rec.qcc_fields["order_no"] == report.order_no  # type: ignore[attr-defined]
+    # DEBUG records ("sending") were forwarded too, because the level allowed them.
+    assert any(r.levelno == logging.DEBUG for r in caplog.records)
+
+
+def test_level_is_respected(caplog: pytest.LogCaptureFixture, out_dir: Path) -> None:
+    caplog.set_level(logging.WARNING, logger="qcc_radar")
+    with qcc_radar.Sandbox("flaky") as sb:
+        assert sb.client(**FAST).fetch_report("day", out_dir) is not None
+    levels = {r.levelno for r in caplog.records if r.name.startswith("qcc_radar")}
+    assert levels and min(levels) >= logging.WARNING
+    assert any("retrying" in r.getMessage() or "interrupted" in r.getMessage()
+               for r in caplog.records), _all_text(caplog)
+
+
+@pytest.mark.parametrize("scenario", ["normal", "flaky", "expired_link", "clock_skew", "quota"])
+def test_no_secret_in_logs_errors_or_reprs(
+    scenario: str, caplog: pytest.LogCaptureFixture, out_dir: Path
+) -> None:
+    caplog.set_level(1, logger="qcc_radar")
+    with qcc_radar.Sandbox(scenario, secret_key=SECRET) as sb:
+        client = sb.client(**FAST)
+        shown = [repr(client), str(client), repr(sb), repr(client._native)]
+        try:
+            report = client.fetch_report("day", out_dir)
+            shown.append(repr(report))
+            if report is not None:
+                info = client.report_info(report.order_no)
+                assert info.url and "Signature=" in info.url
+                shown += [repr(info), str(info)]
+                assert "Signature" not in repr(info) and "Expires=" not in repr(info)
+        except qcc_radar.QccError as e:
+            shown += [str(e), repr(e), str(e.args)]
+        tokens = [
+            qcc_radar.sign(sb.app_key, int(r["timespan"]), SECRET)
+            for r in sb.requests()
+            if r["timespan"]
+        ]
+        assert tokens
+    text = "\n".join(shown) + "\n" + _all_text(caplog)
+    assert SECRET not in text
+    for t in tokens:
+        assert t not in text
+    assert "Signature=" not in text and "OSSAccessKeyId=" not in text
+
+
+def test_error_attributes_and_hierarchy() -> None:
+    with qcc_radar.Sandbox("quota") as sb:
+        with pytest.raises(qcc_radar.QccError) as info:
+            sb.client(**FAST).create_report("day")
+    e = info.value
+    assert type(e) is qcc_radar.QuotaError
+    assert (e.kind, e.code) == ("quota", 112)
+    assert e.server_message and "112" in str(e)
+    assert e.message == str(e)
+    copy = pickle.loads(pickle.dumps(e))
+    assert type(copy) is qcc_radar.QuotaError
+    assert (copy.kind, copy.code, copy.server_message, str(copy)) == (
+        e.kind, e.code, e.server_message, str(e))
+
+
+def test_exception_classes_cover_every_kind() -> None:
+    expected = {
+        "auth": qcc_radar.AuthenticationError,
+        "quota": qcc_radar.QuotaError,
+        "permission": qcc_radar.PermissionDeniedError,
+        "invalid_request": qcc_radar.InvalidRequestError,
+        "report_failed": qcc_radar.ReportFailedError,
+        "timeout": qcc_radar.WaitTimeoutError,
+        "transport": qcc_radar.TransportError,
+        "archive": qcc_radar.ArchiveError,
+        "config": qcc_radar.ConfigError,
+        "cancelled": qcc_radar.OperationCancelledError,
+        "internal": qcc_radar.InternalError,
+    }
+    for kind, cls in expected.items():
+        assert cls.kind == kind
+        assert issubclass(cls, qcc_radar.QccError)
+    assert issubclass(qcc_radar.WaitTimeoutError, TimeoutError)
+    assert issubclass(qcc_radar.ConfigError, ValueError)
+    e = qcc_radar.WaitTimeoutError("late", code=None)
+    assert str(e) == "late" and e.kind == "timeout"
