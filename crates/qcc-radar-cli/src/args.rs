@@ -170,6 +170,9 @@ pub struct SandboxArgs {
     /// Seconds a download link stays valid.
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub link_ttl: Option<Duration>,
+    /// `large`: the archive's size in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub large_bytes: Option<u64>,
     /// Also stop when standard input reaches its end, so a sandbox whose test harness died
     /// (and closed the pipe) does not outlive it.
     #[arg(long)]

@@ -119,7 +119,7 @@ pub fn client(global: &GlobalArgs, progress: Option<ProgressFn>) -> Result<Clien
     let keys = keys(global)?;
     builder(global, keys, progress)?
         .build()
-        .map_err(|e| with_flag_hint(e))
+        .map_err(with_flag_hint)
 }
 
 /// Adds which flag sets the base URL to the core's base-URL messages.

@@ -24,7 +24,7 @@ use qcc_radar::Error;
 
 use crate::args::Cli;
 use crate::commands::Ctx;
-use crate::output::{error_json, Printer};
+use crate::output::{to_json, ErrorOut, Printer};
 use crate::progress::Mode;
 
 /// How long blocking work may take to stop after the command ends.
@@ -52,7 +52,7 @@ fn usage_error(e: &clap::Error, wants_json: bool) -> i32 {
             .trim_start_matches("error: ")
             .to_string();
         let err = Error::config(format!("{first}; see qcc-radar --help"));
-        println!("{}", error_json(&err, None));
+        println!("{}", to_json(&ErrorOut::new(&err, None)));
     }
     let _ = e.print();
     2

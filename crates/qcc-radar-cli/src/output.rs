@@ -11,19 +11,27 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use qcc_radar::{Error, OrderNo, ReportInfo, ReportStatus, ReportType};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::progress;
 
 /// A command's result: its JSON object and its plain text.
 pub struct Success {
-    /// The object printed with `--json`.
-    pub json: Option<Value>,
+    /// The object printed with `--json`, serialised (fields in the documented order).
+    pub json: Option<String>,
     /// The text printed on stdout without `--json` (unless `--quiet`).
     pub human: String,
 }
 
 impl Success {
+    /// A result printing `json` with `--json` and `human` otherwise.
+    pub fn new(json: &impl Serialize, human: String) -> Success {
+        Success {
+            json: Some(to_json(json)),
+            human,
+        }
+    }
+
     /// A result with nothing further to print (the sandbox already printed its line).
     pub fn nothing() -> Success {
         Success {
@@ -107,22 +115,52 @@ impl Printer {
     /// with `--json`.
     pub fn failure(&self, f: &Failure) {
         if self.json {
-            write_stdout(&format!("{}\n", error_json(&f.error, f.order_no.as_ref())));
+            write_stdout(&format!(
+                "{}\n",
+                to_json(&ErrorOut::new(&f.error, f.order_no.as_ref()))
+            ));
         }
         progress::eprint_line(&format!("error: {}", f.error));
     }
 }
 
-/// `{"status": "error", "kind", "code", "message", "server_message", "order_no"}`.
-pub fn error_json(e: &Error, order_no: Option<&OrderNo>) -> Value {
-    json!({
-        "status": "error",
-        "kind": e.kind().as_str(),
-        "code": e.code(),
-        "message": e.message(),
-        "server_message": e.server_message(),
-        "order_no": order_no.map(OrderNo::as_str),
+/// Serialises an output object. Our shapes hold only strings, numbers and lists, which
+/// always serialise.
+pub fn to_json(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| {
+        format!("{{\"status\":\"error\",\"kind\":\"internal\",\"message\":\"{e}\"}}")
     })
+}
+
+/// `{"status": "error", "kind", "code", "message", "server_message", "order_no"}`.
+#[derive(Debug, Serialize)]
+pub struct ErrorOut<'a> {
+    /// Always `error`.
+    pub status: &'static str,
+    /// The error kind (`auth`, `quota`, `timeout` …).
+    pub kind: &'static str,
+    /// The API's status code, when it answered with one.
+    pub code: Option<i32>,
+    /// What happened and what to do.
+    pub message: &'a str,
+    /// The server's own `msg`, when there was one.
+    pub server_message: Option<&'a str>,
+    /// The order concerned, when there is one.
+    pub order_no: Option<&'a str>,
+}
+
+impl<'a> ErrorOut<'a> {
+    /// The object for `e`.
+    pub fn new(e: &'a Error, order_no: Option<&'a OrderNo>) -> Self {
+        ErrorOut {
+            status: "error",
+            kind: e.kind().as_str(),
+            code: e.code(),
+            message: e.message(),
+            server_message: e.server_message(),
+            order_no: order_no.map(OrderNo::as_str),
+        }
+    }
 }
 
 /// A path for output: as text, lossily for non-UTF-8 names.
@@ -130,22 +168,49 @@ pub fn path_text(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// The shape shared by `fetch`, `download` and `demo`:
-/// `{"status", "order_no", "report_type", "archive", "files"}`.
-pub fn report_json(
-    status: &str,
-    order_no: Option<&OrderNo>,
-    report_type: Option<ReportType>,
-    archive: Option<&Path>,
-    files: &[PathBuf],
-) -> Value {
-    json!({
-        "status": status,
-        "order_no": order_no.map(OrderNo::as_str),
-        "report_type": report_type.map(ReportType::as_str),
-        "archive": archive.map(path_text),
-        "files": files.iter().map(|f| path_text(f)).collect::<Vec<_>>(),
-    })
+/// The shape shared by `fetch`, `download` and `demo` (DESIGN.md):
+/// `{"status": "ready"|"no_change", "order_no", "report_type", "archive", "files"}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportOut {
+    /// `ready` or `no_change`.
+    pub status: &'static str,
+    /// The order, or null for no change.
+    pub order_no: Option<String>,
+    /// `day`, `week` or `month`.
+    pub report_type: Option<&'static str>,
+    /// The kept zip, or null.
+    pub archive: Option<String>,
+    /// The extracted files.
+    pub files: Vec<String>,
+}
+
+impl ReportOut {
+    /// A report on disk.
+    pub fn ready(
+        order_no: &OrderNo,
+        report_type: Option<ReportType>,
+        archive: &Path,
+        files: &[PathBuf],
+    ) -> Self {
+        ReportOut {
+            status: "ready",
+            order_no: Some(order_no.to_string()),
+            report_type: report_type.map(ReportType::as_str),
+            archive: Some(path_text(archive)),
+            files: files.iter().map(|f| path_text(f)).collect(),
+        }
+    }
+
+    /// No risk changes, so no report.
+    pub fn no_change(report_type: ReportType) -> Self {
+        ReportOut {
+            status: "no_change",
+            order_no: None,
+            report_type: Some(report_type.as_str()),
+            archive: None,
+            files: Vec::new(),
+        }
+    }
 }
 
 /// The plain text of a report on disk.
@@ -176,17 +241,37 @@ pub fn status_word(status: ReportStatus) -> &'static str {
     }
 }
 
-/// The shape of `status` and `wait`: `{"status", "report_status", "order_no", "report_type",
-/// "url", "expires_at"}`. `url` is the signed download link (valid until `expires_at`).
-pub fn info_json(order_no: &OrderNo, info: &ReportInfo) -> Value {
-    json!({
-        "status": status_word(info.status),
-        "report_status": info.status.as_letter(),
-        "order_no": order_no.as_str(),
-        "report_type": order_no.report_type().map(ReportType::as_str),
-        "url": info.link.as_ref().map(|l| l.expose()),
-        "expires_at": info.expires_at,
-    })
+/// The shape of `status` and `wait`: `{"status": "pending"|"ready"|"failed", "report_status":
+/// "P"|"S"|"F", "order_no", "report_type", "url", "expires_at"}`. `url` is the signed
+/// download link, valid until `expires_at` (Unix seconds).
+#[derive(Debug, Serialize)]
+pub struct InfoOut {
+    /// `pending`, `ready` or `failed`.
+    pub status: &'static str,
+    /// The API's letter.
+    pub report_status: &'static str,
+    /// The order.
+    pub order_no: String,
+    /// From the order number's prefix, when it has a known one.
+    pub report_type: Option<&'static str>,
+    /// The signed download link, when ready.
+    pub url: Option<String>,
+    /// When the link expires.
+    pub expires_at: Option<u64>,
+}
+
+impl InfoOut {
+    /// The object for `info`.
+    pub fn new(order_no: &OrderNo, info: &ReportInfo) -> Self {
+        InfoOut {
+            status: status_word(info.status),
+            report_status: info.status.as_letter(),
+            order_no: order_no.to_string(),
+            report_type: order_no.report_type().map(ReportType::as_str),
+            url: info.link.as_ref().map(|l| l.expose().to_string()),
+            expires_at: info.expires_at,
+        }
+    }
 }
 
 /// The plain text of `status` and `wait`.

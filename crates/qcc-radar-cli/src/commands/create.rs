@@ -4,12 +4,20 @@
 //! with no risk changes stdout stays empty and the exit status is still 0.
 
 use qcc_radar::OrderNo;
-use serde_json::json;
+use serde::Serialize;
 
 use super::Ctx;
 use crate::args::CreateArgs;
 use crate::client_config;
 use crate::output::{Failure, Success};
+
+/// `{"status": "ordered"|"no_change", "order_no", "report_type"}`.
+#[derive(Serialize)]
+struct CreateOut<'a> {
+    status: &'static str,
+    order_no: Option<&'a str>,
+    report_type: &'static str,
+}
 
 /// Runs `create`.
 pub async fn run(ctx: &Ctx, args: CreateArgs) -> Result<Success, Failure> {
@@ -19,12 +27,17 @@ pub async fn run(ctx: &Ctx, args: CreateArgs) -> Result<Success, Failure> {
     if let Some(o) = &ordered {
         ctx.set_order(o);
     }
-    Ok(Success {
-        json: Some(json!({
-            "status": if ordered.is_some() { "ordered" } else { "no_change" },
-            "order_no": ordered.as_ref().map(OrderNo::as_str),
-            "report_type": t.as_str(),
-        })),
-        human: ordered.map(|o| o.to_string()).unwrap_or_default(),
-    })
+    let out = CreateOut {
+        status: if ordered.is_some() {
+            "ordered"
+        } else {
+            "no_change"
+        },
+        order_no: ordered.as_ref().map(OrderNo::as_str),
+        report_type: t.as_str(),
+    };
+    Ok(Success::new(
+        &out,
+        ordered.as_ref().map(OrderNo::to_string).unwrap_or_default(),
+    ))
 }

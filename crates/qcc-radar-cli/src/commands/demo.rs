@@ -12,11 +12,22 @@ use qcc_radar_sandbox::SandboxConfig;
 use super::{fetch, prepare_out, Ctx};
 use crate::args::DemoArgs;
 use crate::client_config;
-use crate::output::{path_text, Failure, Success};
+use serde::Serialize;
+
+use crate::output::{path_text, Failure, ReportOut, Success};
 use crate::progress;
 
 /// The demo's poll interval: the sandbox is quick, the real service's back-off is not needed.
 const DEMO_POLL: Duration = Duration::from_millis(250);
+
+/// `fetch`'s object plus where the files went and the sandbox that served them.
+#[derive(Serialize)]
+struct DemoOut {
+    #[serde(flatten)]
+    report: ReportOut,
+    out: String,
+    base_url: String,
+}
 
 /// Runs `demo`.
 pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<Success, Failure> {
@@ -56,15 +67,16 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<Success, Failure> {
     };
     let base_url = sandbox.base_url();
     super::sandbox::stop(sandbox).await;
-    let mut success = result?;
-    if let Some(serde_json::Value::Object(map)) = success.json.as_mut() {
-        map.insert("out".into(), path_text(&out).into());
-        map.insert("base_url".into(), base_url.into());
-    }
-    success.human.push_str(&format!(
+    let (report, mut human) = result?;
+    human.push_str(&format!(
         "\nThat was the demo against an in-process sandbox; the files are in {}.\n\
 For real reports: export QCC_APP_KEY=... QCC_SECRET_KEY=... and run\n  qcc-radar fetch --type day --out /path/to/reports\n",
         out.display()
     ));
-    Ok(success)
+    let demo = DemoOut {
+        report,
+        out: path_text(&out),
+        base_url,
+    };
+    Ok(Success::new(&demo, human))
 }

@@ -6,7 +6,7 @@
 use super::{prepare_out, Ctx};
 use crate::args::DownloadArgs;
 use crate::client_config;
-use crate::output::{report_human, report_json, Failure, Success};
+use crate::output::{report_human, Failure, ReportOut, Success};
 use crate::progress;
 
 /// Runs `download`.
@@ -19,14 +19,8 @@ pub async fn run(ctx: &Ctx, args: DownloadArgs) -> Result<Success, Failure> {
         .download_report(&o, &out)
         .await
         .map_err(|e| Failure::from(e).with_order(Some(o.clone())))?;
-    Ok(Success {
-        json: Some(report_json(
-            "ready",
-            Some(&o),
-            report.report_type,
-            Some(&report.archive),
-            &report.files,
-        )),
-        human: report_human(&o, &report.archive, &report.folder, &report.files),
-    })
+    Ok(Success::new(
+        &ReportOut::ready(&o, report.report_type, &report.archive, &report.files),
+        report_human(&o, &report.archive, &report.folder, &report.files),
+    ))
 }

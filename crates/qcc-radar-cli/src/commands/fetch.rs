@@ -26,7 +26,7 @@ use super::{list_files, prepare_out, Ctx};
 use crate::args::FetchArgs;
 use crate::client_config;
 use crate::journal::{unix_now, JournalFile, State};
-use crate::output::{report_human, report_json, Failure, Success};
+use crate::output::{report_human, Failure, ReportOut, Success};
 use crate::progress;
 
 /// Runs `fetch`.
@@ -34,7 +34,7 @@ pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
     let out = prepare_out(&args.out)?;
     let client = client_config::client(&ctx.global, progress::callback(ctx.mode))?;
     let timeout = args.timeout.unwrap_or_else(|| client.wait_timeout());
-    fetch_into(
+    let (report, human) = fetch_into(
         ctx,
         &client,
         args.report_type,
@@ -42,7 +42,8 @@ pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
         timeout,
         args.new_order,
     )
-    .await
+    .await?;
+    Ok(Success::new(&report, human))
 }
 
 /// What to do for this period.
@@ -55,7 +56,8 @@ enum Plan {
     Done(OrderNo),
 }
 
-/// The whole job into the absolute folder `out` (shared with `demo`).
+/// The whole job into the absolute folder `out` (shared with `demo`): the result object and
+/// its plain text.
 pub async fn fetch_into(
     ctx: &Ctx,
     client: &Client,
@@ -63,7 +65,7 @@ pub async fn fetch_into(
     out: &Path,
     timeout: Duration,
     new_order: bool,
-) -> Result<Success, Failure> {
+) -> Result<(ReportOut, String), Failure> {
     let mut jf = JournalFile::open(out).await?;
     ctx.set_journal(jf.path());
     let period = report_period(report_type, i64::try_from(unix_now()).unwrap_or(i64::MAX));
@@ -140,10 +142,10 @@ pub async fn fetch_into(
                     tracing::info!(
                         "no risk changes: QCC made no {report_type} report for {period}"
                     );
-                    return Ok(Success {
-                        json: Some(report_json("no_change", None, Some(report_type), None, &[])),
-                        human: format!("no risk changes: no {report_type} report for {period}"),
-                    });
+                    return Ok((
+                        ReportOut::no_change(report_type),
+                        format!("no risk changes: no {report_type} report for {period}"),
+                    ));
                 }
                 Ok(Some(o)) => {
                     let on = o.as_str().to_string();
@@ -216,19 +218,13 @@ fn report_success(
     o: &OrderNo,
     out: &Path,
     files: Vec<PathBuf>,
-) -> Success {
+) -> (ReportOut, String) {
     let archive = archive_of(out, o);
     let folder = out.join(o.as_str());
-    Success {
-        json: Some(report_json(
-            "ready",
-            Some(o),
-            Some(report_type),
-            Some(&archive),
-            &files,
-        )),
-        human: report_human(o, &archive, &folder, &files),
-    }
+    (
+        ReportOut::ready(o, Some(report_type), &archive, &files),
+        report_human(o, &archive, &folder, &files),
+    )
 }
 
 /// Updates the journal; a failure to write is logged, not fatal: the order is still usable by

@@ -11,12 +11,21 @@ use std::io::{Read, Write};
 
 use qcc_radar::Error;
 use qcc_radar_sandbox::{Sandbox, SandboxConfig};
-use serde_json::json;
+use serde::Serialize;
 
 use super::Ctx;
 use crate::args::SandboxArgs;
 use crate::interrupt;
-use crate::output::{Failure, Success};
+use crate::output::{to_json, Failure, Success};
+
+/// The first stdout line: `{"base_url", "app_key", "secret_key", "scenario"}`.
+#[derive(Serialize)]
+struct SandboxLine<'a> {
+    base_url: String,
+    app_key: &'a str,
+    secret_key: &'a str,
+    scenario: &'static str,
+}
 use crate::progress;
 
 /// The configuration `args` asks for.
@@ -28,6 +37,9 @@ pub fn config(args: &SandboxArgs) -> SandboxConfig {
     }
     if let Some(d) = args.slow_ready_after {
         config.slow_ready_after = d;
+    }
+    if let Some(n) = args.large_bytes {
+        config.large_bytes = n;
     }
     if let Some(d) = args.link_ttl {
         config.link_ttl = d;
@@ -78,11 +90,11 @@ async fn stdin_closed() {
 /// Runs `sandbox`.
 pub async fn run(ctx: &Ctx, args: SandboxArgs) -> Result<Success, Failure> {
     let sandbox = start(config(&args)).await?;
-    let line = json!({
-        "base_url": sandbox.base_url(),
-        "app_key": sandbox.app_key(),
-        "secret_key": sandbox.secret_key(),
-        "scenario": sandbox.scenario().as_str(),
+    let line = to_json(&SandboxLine {
+        base_url: sandbox.base_url(),
+        app_key: sandbox.app_key(),
+        secret_key: sandbox.secret_key(),
+        scenario: sandbox.scenario().as_str(),
     });
     {
         let mut out = std::io::stdout().lock();

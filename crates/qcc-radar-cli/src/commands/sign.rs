@@ -5,7 +5,7 @@
 //! lines, ready for `curl -H`.
 
 use qcc_radar_core::Credentials;
-use serde_json::json;
+use serde::Serialize;
 
 use super::Ctx;
 use crate::args::SignArgs;
@@ -13,18 +13,27 @@ use crate::client_config;
 use crate::journal::unix_now;
 use crate::output::{Failure, Success};
 
+/// `{"app_key", "timespan", "token"}`.
+#[derive(Serialize)]
+struct SignOut<'a> {
+    app_key: &'a str,
+    timespan: u64,
+    token: &'a str,
+}
+
 /// Runs `sign`.
 pub fn run(ctx: &Ctx, args: SignArgs) -> Result<Success, Failure> {
     let keys = client_config::keys(&ctx.global)?;
     let credentials = Credentials::new(keys.app_key, keys.secret_key)?;
     let timespan = args.timespan.unwrap_or_else(unix_now);
     let signed = credentials.sign(timespan);
-    Ok(Success {
-        json: Some(json!({
-            "app_key": credentials.app_key(),
-            "timespan": timespan,
-            "token": signed.token,
-        })),
-        human: format!("Token: {}\nTimespan: {}\n", signed.token, signed.timespan),
-    })
+    let out = SignOut {
+        app_key: credentials.app_key(),
+        timespan,
+        token: &signed.token,
+    };
+    Ok(Success::new(
+        &out,
+        format!("Token: {}\nTimespan: {}\n", signed.token, signed.timespan),
+    ))
 }

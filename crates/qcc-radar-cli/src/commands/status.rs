@@ -7,7 +7,7 @@
 use super::Ctx;
 use crate::args::StatusArgs;
 use crate::client_config;
-use crate::output::{info_human, info_json, Failure, Success};
+use crate::output::{info_human, Failure, InfoOut, Success};
 
 /// Runs `status`.
 pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<Success, Failure> {
@@ -18,8 +18,8 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<Success, Failure> {
         .report_info(&o)
         .await
         .map_err(|e| Failure::from(e).with_order(Some(o.clone())))?;
-    Ok(Success {
-        json: Some(info_json(&o, &info)),
-        human: info_human(&o, &info),
-    })
+    Ok(Success::new(
+        &InfoOut::new(&o, &info),
+        info_human(&o, &info),
+    ))
 }

@@ -6,7 +6,7 @@
 use super::Ctx;
 use crate::args::WaitArgs;
 use crate::client_config;
-use crate::output::{info_human, info_json, Failure, Success};
+use crate::output::{info_human, Failure, InfoOut, Success};
 use crate::progress;
 
 /// Runs `wait`.
@@ -19,8 +19,8 @@ pub async fn run(ctx: &Ctx, args: WaitArgs) -> Result<Success, Failure> {
         .wait_for_report(&o, timeout)
         .await
         .map_err(|e| Failure::from(e).with_order(Some(o.clone())))?;
-    Ok(Success {
-        json: Some(info_json(&o, &info)),
-        human: info_human(&o, &info),
-    })
+    Ok(Success::new(
+        &InfoOut::new(&o, &info),
+        info_human(&o, &info),
+    ))
 }

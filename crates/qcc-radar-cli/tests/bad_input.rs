@@ -1,0 +1,200 @@
+//! Bad input exits 2 with a message that names the fix, and sends nothing: each case runs
+//! against a live sandbox whose request record must stay empty.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use qcc_radar_sandbox::{Sandbox, Scenario};
+
+/// Runs `args` (with `--json` added) and checks exit 2, the error object, the hint in the
+/// message, and that the sandbox saw nothing.
+fn rejects(sb: &Sandbox, mut c: Command, args: &[&str], hint: &str) {
+    c.args(args).arg("--json");
+    let r = run(&mut c);
+    r.expect_code(2).assert_no_secret();
+    let v = r.json();
+    assert_eq!(v["status"], "error", "{v}");
+    assert_eq!(v["kind"], "config", "{v}");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains(hint),
+        "{args:?}: {message:?} should mention {hint:?}"
+    );
+    assert!(r.stderr.contains(hint), "{args:?}: stderr {:?}", r.stderr);
+    assert!(
+        sb.requests().is_empty(),
+        "{args:?} sent {:?}",
+        sb.requests()
+    );
+}
+
+#[test]
+fn an_unknown_report_type() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["fetch", "--type", "year", "--out", out],
+        "day, week, month",
+    );
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["create", "--type", "daily"],
+        "day, week, month",
+    );
+    assert!(names(dir.path()).is_empty(), "nothing written");
+}
+
+#[test]
+fn missing_credentials() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let mut no_app = bare();
+    no_app
+        .env("QCC_BASE_URL", sb.base_url())
+        .env("QCC_SECRET_KEY", SECRET);
+    rejects(
+        &sb,
+        no_app,
+        &["fetch", "--type", "day", "--out", out],
+        "QCC_APP_KEY",
+    );
+    let mut no_secret = bare();
+    no_secret
+        .env("QCC_BASE_URL", sb.base_url())
+        .env("QCC_APP_KEY", APP_KEY);
+    rejects(
+        &sb,
+        no_secret,
+        &["create", "--type", "day"],
+        "--secret-key-file",
+    );
+    let mut empty = bare();
+    empty
+        .env("QCC_BASE_URL", sb.base_url())
+        .env("QCC_APP_KEY", "")
+        .env("QCC_SECRET_KEY", SECRET);
+    rejects(&sb, empty, &["status", "JKDAY-1"], "QCC_APP_KEY");
+    let mut sign = bare();
+    sign.env("QCC_APP_KEY", APP_KEY);
+    rejects(&sb, sign, &["sign"], "QCC_SECRET_KEY");
+}
+
+#[test]
+fn an_unreadable_secret_key_file() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-file");
+    let mut c = cmd(&sb);
+    c.arg("--secret-key-file").arg(&missing);
+    rejects(&sb, c, &["create", "--type", "day"], "--secret-key-file");
+    // A key with inner whitespace is refused without echoing it.
+    let bad = dir.path().join("bad");
+    std::fs::write(&bad, format!("{SECRET} \n")).unwrap();
+    let mut c = cmd(&sb);
+    c.arg("--secret-key-file").arg(&bad);
+    rejects(&sb, c, &["create", "--type", "day"], "whitespace");
+}
+
+#[test]
+fn a_secret_key_flag_does_not_exist() {
+    let sb = sandbox(Scenario::Normal);
+    let r = run_args(
+        cmd(&sb),
+        &["create", "--type", "day", "--secret-key", SECRET, "--json"],
+    );
+    r.expect_code(2);
+    assert_eq!(r.json()["kind"], "config");
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn an_unwritable_out() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    // A path below a regular file cannot be created, even by root.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let below = file.join("reports");
+    let below = below.to_str().unwrap();
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["fetch", "--type", "day", "--out", below],
+        "--out",
+    );
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["download", "JKDAY-1", "--out", below],
+        "--out",
+    );
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["fetch", "--type", "day", "--out", file.to_str().unwrap()],
+        "--out",
+    );
+}
+
+#[test]
+fn a_base_url_without_a_scheme() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let hostport = sb.base_url().trim_start_matches("http://").to_string();
+    let mut c = cmd(&sb);
+    c.env("QCC_BASE_URL", &hostport);
+    rejects(&sb, c, &["fetch", "--type", "day", "--out", out], "http");
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["create", "--type", "day", "--base-url", &hostport],
+        "--base-url",
+    );
+    assert!(!dir.path().join("qcc-radar-journal.json").exists());
+}
+
+#[test]
+fn a_bad_order_number_or_timeout() {
+    let sb = sandbox(Scenario::Normal);
+    rejects(&sb, cmd(&sb), &["status", "../../etc"], "order number");
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["wait", "JKDAY-1", "--timeout", "0"],
+        "seconds",
+    );
+    rejects(
+        &sb,
+        cmd(&sb),
+        &["sandbox", "--scenario", "chaos"],
+        "no_change",
+    );
+}
+
+#[test]
+fn usage_errors_without_json_print_only_to_stderr() {
+    let r = run_args(bare(), &["fetch", "--type", "day"]);
+    r.expect_code(2);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("--out"), "{}", r.stderr);
+    let r = run_args(bare(), &[]);
+    r.expect_code(2);
+    let r = run_args(bare(), &["--help"]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.contains("fetch") && r.stdout.contains("Exit codes"),
+        "{}",
+        r.stdout
+    );
+    let r = run_args(bare(), &["--version"]);
+    r.expect_code(0);
+    assert!(r.stdout.starts_with("qcc-radar "), "{}", r.stdout);
+}
