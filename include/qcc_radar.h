@@ -27,14 +27,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The struct types, also usable without the `struct` keyword. */
-typedef struct qcc_radar_client qcc_radar_client;
-typedef struct qcc_radar_error qcc_radar_error;
-typedef struct qcc_radar_client_options qcc_radar_client_options;
-typedef struct qcc_radar_report_info qcc_radar_report_info;
-typedef struct qcc_radar_report qcc_radar_report;
-
-
 /**
  * The size of the buffer qcc_radar_sign() needs: 32 hex characters and the terminating NUL.
  */
@@ -213,6 +205,11 @@ struct qcc_radar_client_options {
    * they are passed 0, in ms; 0: 30 minutes.
    */
   uint64_t wait_timeout_ms;
+  /**
+   * Poll getReportInfo at this fixed interval while waiting, in ms; 0: the default schedule
+   * (2 s growing ×1.5 to 30 s, jittered). Every poll may be billed: in production, prefer the default.
+   */
+  uint64_t poll_interval_ms;
   /**
    * The most attempts for a request that is safe to repeat (1: no retries); 0: 5.
    * Ordering a report is never repeated once it may have reached the server.

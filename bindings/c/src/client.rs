@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use qcc_radar::blocking;
-use qcc_radar::{ClientBuilder, OrderNo, ReportType, RetryPolicy};
+use qcc_radar::{ClientBuilder, OrderNo, PollSchedule, ReportType, RetryPolicy};
 
 use crate::args::{optional_str, out_ptr, required_ref, required_str};
 use crate::error::Error;
@@ -54,6 +54,9 @@ pub struct ClientOptions {
     /// The default deadline of qcc_radar_wait_for_report() and qcc_radar_fetch_report() when
     /// they are passed 0, in ms; 0: 30 minutes.
     pub wait_timeout_ms: u64,
+    /// Poll getReportInfo at this fixed interval while waiting, in ms; 0: the default schedule
+    /// (2 s growing ×1.5 to 30 s, jittered). Every poll may be billed: in production, prefer the default.
+    pub poll_interval_ms: u64,
     /// The most attempts for a request that is safe to repeat (1: no retries); 0: 5.
     /// Ordering a report is never repeated once it may have reached the server.
     pub max_attempts: u32,
@@ -95,6 +98,9 @@ fn build(options: Option<&ClientOptions>) -> qcc_radar::Result<Client> {
         }
         if let Some(d) = millis(o.wait_timeout_ms) {
             b = b.wait_timeout(d);
+        }
+        if let Some(d) = millis(o.poll_interval_ms) {
+            b = b.poll_schedule(PollSchedule::fixed(d));
         }
         if o.max_attempts != 0 {
             b = b.retry_policy(RetryPolicy {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# run-example.sh BUILD_DIR
+#
+# Runs examples/fetch.c, built against the shared (fetch-shared) and the static (fetch-static)
+# library, against sandboxes: a report lands on disk, "no change" is a success, a rejected call
+# exits 3 as the qcc-radar command would. Also checks how each binary is linked.
+set -euo pipefail
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+ldd "$build/fetch-shared" | grep -q 'libqcc_radar\.so\.0 => ' ||
+  { echo "fetch-shared does not load libqcc_radar.so.0" >&2; exit 1; }
+if ldd "$build/fetch-static" | grep -q libqcc_radar; then
+  echo "fetch-static should not need libqcc_radar.so" >&2
+  exit 1
+fi
+
+for kind in shared static; do
+  exe="$build/fetch-$kind"
+  out="$work/$kind"
+  "$here/with-sandbox.sh" normal "$exe" day "$out" | tee "$work/log"
+  grep -q '^report JKDAY-.* (day): 4 files in ' "$work/log"
+  files=$(find "$out" -type f -path '*/JKDAY-*/*' | wc -l)
+  [ "$files" -eq 4 ] || { echo "fetch-$kind: expected 4 extracted files, found $files" >&2; exit 1; }
+  ls "$out"/JKDAY-*.zip >/dev/null
+
+  "$here/with-sandbox.sh" no_change "$exe" week "$work/none-$kind" | tee "$work/log"
+  grep -q '^no risk changes: no week report' "$work/log"
+
+  status=0
+  "$here/with-sandbox.sh" quota "$exe" day "$work/quota-$kind" 2>"$work/err" || status=$?
+  cat "$work/err"
+  [ "$status" -eq 3 ] || { echo "fetch-$kind: quota should exit 3, got $status" >&2; exit 1; }
+  grep -q 'fetch failed (quota, code 112)' "$work/err"
+  echo "fetch-$kind: ok"
+done
