@@ -132,14 +132,21 @@ impl Journal {
             .find(|e| e.report_type == report_type.as_str() && e.period == period)
     }
 
-    /// Orders of `report_type` from other periods that were placed but never downloaded.
-    pub fn unfinished_elsewhere(&self, report_type: ReportType, period: &str) -> Vec<&Entry> {
+    /// Orders of `report_type` from other periods, made since `since` (Unix seconds), that
+    /// were placed but never downloaded.
+    pub fn unfinished_elsewhere(
+        &self,
+        report_type: ReportType,
+        period: &str,
+        since: u64,
+    ) -> Vec<&Entry> {
         self.entries
             .iter()
             .filter(|e| {
                 e.report_type == report_type.as_str()
                     && e.period != period
                     && e.state == State::Ordered
+                    && e.created_at >= since
             })
             .collect()
     }
@@ -349,7 +356,7 @@ mod tests {
             assert!(j.journal.latest(ReportType::Day, "2026-11-30").is_none());
             assert_eq!(
                 j.journal
-                    .unfinished_elsewhere(ReportType::Day, "2026-11-30")
+                    .unfinished_elsewhere(ReportType::Day, "2026-11-30", 0)
                     .len(),
                 1
             );

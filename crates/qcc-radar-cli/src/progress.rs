@@ -103,21 +103,39 @@ struct BarState {
     phase: Option<Phase>,
 }
 
-fn bar_for(state: &mut BarState, phase: Phase) -> ProgressBar {
+/// The bar, styled for `phase`, with its length and position set before it is redrawn.
+fn bar_for(state: &mut BarState, phase: Phase, msg: String, len: Option<u64>, pos: u64) {
     let mut slot = BAR.lock().unwrap_or_else(|p| p.into_inner());
-    let bar = slot
-        .get_or_insert_with(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        })
-        .clone();
-    drop(slot);
-    if state.phase != Some(phase) {
-        bar.set_style(style(phase));
-        state.phase = Some(phase);
+    if state.phase == Some(phase) {
+        if let Some(bar) = slot.clone() {
+            drop(slot);
+            apply(&bar, len, pos);
+            if bar.message() != msg {
+                bar.set_message(msg);
+            }
+            return;
+        }
     }
-    bar
+    // A new phase gets a new bar, fully set up before its first draw (no flash of the old
+    // style with the new numbers), with its own rate and elapsed time.
+    if let Some(old) = slot.take() {
+        old.finish_and_clear();
+    }
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr())
+        .with_style(style(phase))
+        .with_message(msg)
+        .with_position(pos);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    *slot = Some(bar);
+    state.phase = Some(phase);
+}
+
+fn apply(bar: &ProgressBar, len: Option<u64>, pos: u64) {
+    match len {
+        Some(l) => bar.set_length(l),
+        None => bar.unset_length(),
+    }
+    bar.set_position(pos);
 }
 
 fn on_bar(state: &Mutex<BarState>, event: &Progress) {
@@ -129,38 +147,27 @@ fn on_bar(state: &Mutex<BarState>, event: &Progress) {
             polls,
             ..
         } => {
-            let bar = bar_for(&mut state, Phase::Waiting);
-            bar.set_message(format!(
+            let msg = format!(
                 "waiting for {order_no}: {status} after {polls} poll{}",
                 if *polls == 1 { "" } else { "s" }
-            ));
+            );
+            bar_for(&mut state, Phase::Waiting, msg, None, 0);
         }
         Progress::Downloading {
             order_no,
             received,
             total,
         } => {
-            let bar = bar_for(&mut state, Phase::Downloading);
-            if !bar.message().starts_with("downloading") {
-                bar.set_message(format!("downloading {order_no}"));
-            }
-            match total {
-                Some(t) => bar.set_length(*t),
-                None => bar.unset_length(),
-            }
-            bar.set_position(*received);
+            let msg = format!("downloading {order_no}");
+            bar_for(&mut state, Phase::Downloading, msg, *total, *received);
         }
         Progress::Extracting {
             order_no,
             done,
             total,
         } => {
-            let bar = bar_for(&mut state, Phase::Extracting);
-            if !bar.message().starts_with("extracting") {
-                bar.set_message(format!("extracting {order_no}"));
-            }
-            bar.set_length(*total);
-            bar.set_position(*done);
+            let msg = format!("extracting {order_no}");
+            bar_for(&mut state, Phase::Extracting, msg, Some(*total), *done);
         }
         _ => {}
     }

@@ -305,7 +305,7 @@ fn ctrl_c_during_the_wait_exits_130_and_keeps_the_journal() {
 
 #[test]
 fn sigterm_during_a_download_removes_temporary_files() {
-    let sb = start(Scenario::Large, |c| c.large_bytes = 1_500_000_000);
+    let sb = start(Scenario::Large, |c| c.large_bytes = 400_000_000);
     let dir = tempfile::tempdir().unwrap();
     let mut c = cmd(&sb);
     c.args(["fetch", "--type", "day", "--json", "--out"])
@@ -359,4 +359,88 @@ fn week_and_month_periods_are_journaled() {
     let e = entries(dir.path());
     assert!(e[0]["period"].as_str().unwrap().contains("-W"), "{}", e[0]);
     assert_eq!(e[1]["period"].as_str().unwrap().len(), 7, "{}", e[1]);
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn write_journal(dir: &Path, entries: Value) {
+    let j = serde_json::json!({"format": "qcc-radar-journal", "version": 1, "entries": entries});
+    std::fs::write(dir.join("qcc-radar-journal.json"), j.to_string()).unwrap();
+}
+
+#[test]
+fn a_run_that_died_while_ordering_is_reported_and_a_new_order_placed() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let period = qcc_radar_core::report_period(qcc_radar_core::ReportType::Day, now());
+    write_journal(
+        dir.path(),
+        serde_json::json!([{"id": "x", "report_type": "day", "period": period, "order_no": null,
+            "state": "ordering", "created_at": now(), "updated_at": now()}]),
+    );
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert!(r.stderr.contains("stopped while ordering"), "{}", r.stderr);
+    assert_eq!(sb.orders_placed(), 1);
+}
+
+#[test]
+fn an_order_of_an_earlier_period_that_was_never_downloaded_is_named() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    write_journal(
+        dir.path(),
+        serde_json::json!([{"id": "x", "report_type": "day", "period": "2000-01-01",
+            "order_no": "JKDAY-42", "state": "ordered", "created_at": now() - 86_400,
+            "updated_at": now() - 86_400}]),
+    );
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains("JKDAY-42") && r.stderr.contains("never downloaded"),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(
+        r.json()["order_no"],
+        "JKDAY-42",
+        "another period's order is not resumed"
+    );
+    assert_eq!(entries(dir.path()).len(), 2, "the old entry is kept");
+}
+
+#[test]
+fn two_runs_at_once_in_one_folder_place_one_order() {
+    let sb = start(Scenario::Slow, |c| {
+        c.slow_ready_after = Duration::from_secs(1)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let runs: Vec<Running> = (0..2)
+        .map(|_| {
+            let mut c = cmd(&sb);
+            c.args(["fetch", "--type", "day", "--json", "--out"])
+                .arg(dir.path());
+            spawn(&mut c)
+        })
+        .collect();
+    let results: Vec<Run> = runs
+        .into_iter()
+        .map(|r| r.finish(Duration::from_secs(60)))
+        .collect();
+    for r in &results {
+        r.expect_code(0);
+    }
+    assert_eq!(results[0].json()["order_no"], results[1].json()["order_no"]);
+    assert_eq!(sb.orders_placed(), 1);
+    assert!(
+        results
+            .iter()
+            .any(|r| r.stderr.contains("another qcc-radar fetch is running")),
+        "one run waited for the other"
+    );
 }

@@ -29,6 +29,10 @@ use crate::journal::{unix_now, JournalFile, State};
 use crate::output::{report_human, Failure, ReportOut, Success};
 use crate::progress;
 
+/// How far back an order that was never downloaded is still worth a warning (45 days: past
+/// that, QCC has likely dropped the report).
+const UNFINISHED_WARN_SECS: u64 = 45 * 24 * 3600;
+
 /// Runs `fetch`.
 pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
     let out = prepare_out(&args.out)?;
@@ -70,9 +74,10 @@ pub async fn fetch_into(
     ctx.set_journal(jf.path());
     let period = report_period(report_type, i64::try_from(unix_now()).unwrap_or(i64::MAX));
 
+    let recent = unix_now().saturating_sub(UNFINISHED_WARN_SECS);
     for e in jf
         .journal
-        .unfinished_elsewhere(report_type, &period)
+        .unfinished_elsewhere(report_type, &period, recent)
         .iter()
         .rev()
         .take(3)

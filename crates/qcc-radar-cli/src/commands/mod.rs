@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use qcc_radar::{Error, OrderNo};
 
 use crate::args::{Command, GlobalArgs};
-use crate::interrupt::{self, Signal};
+use crate::interrupt::{Interrupts, Signal};
 use crate::output::{Failure, Success};
 use crate::progress::Mode;
 
@@ -72,9 +72,10 @@ impl Ctx {
 
 /// Runs `command`; an interrupt stops it cleanly.
 pub async fn run(command: Command, ctx: &Ctx) -> Result<Success, Failure> {
+    let mut interrupts = Interrupts::install();
     if let Command::Sandbox(args) = command {
         // The sandbox's normal end is a signal: it waits for one itself.
-        return sandbox::run(ctx, args).await;
+        return sandbox::run(ctx, args, interrupts).await;
     }
     let work = async {
         match command {
@@ -90,7 +91,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Success, Failure> {
     };
     tokio::select! {
         result = work => result,
-        signal = interrupt::wait() => Err(interrupted(ctx, signal)),
+        signal = interrupts.recv() => Err(interrupted(ctx, signal)),
     }
 }
 

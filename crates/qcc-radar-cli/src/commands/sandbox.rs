@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::args::SandboxArgs;
-use crate::interrupt;
+use crate::interrupt::Interrupts;
 use crate::output::{to_json, Failure, Success};
 
 /// The first stdout line: `{"base_url", "app_key", "secret_key", "scenario"}`.
@@ -88,7 +88,11 @@ async fn stdin_closed() {
 }
 
 /// Runs `sandbox`.
-pub async fn run(ctx: &Ctx, args: SandboxArgs) -> Result<Success, Failure> {
+pub async fn run(
+    ctx: &Ctx,
+    args: SandboxArgs,
+    mut interrupts: Interrupts,
+) -> Result<Success, Failure> {
     let sandbox = start(config(&args)).await?;
     let line = to_json(&SandboxLine {
         base_url: sandbox.base_url(),
@@ -120,7 +124,7 @@ pub async fn run(ctx: &Ctx, args: SandboxArgs) -> Result<Success, Failure> {
         }
     };
     tokio::select! {
-        _ = interrupt::wait() => {}
+        _ = interrupts.recv() => {}
         _ = stdin_watch => {}
     }
     stop(sandbox).await;
