@@ -128,11 +128,11 @@ class Client(_ClientBase):
         """Orders a report (``"day"``, ``"week"`` or ``"month"``) and returns its order number,
         or None when no monitored company had a risk change (so there is no report). Each
         order may be billed; it is never sent twice."""
-        return cast(Optional[str], self._native.create_report(report_type))
+        return self._native.create_report(report_type)
 
     def report_info(self, order_no: str) -> ReportInfo:
         """Asks where an order stands (one getReportInfo call)."""
-        return cast(ReportInfo, self._native.report_info(order_no))
+        return self._native.report_info(order_no)
 
     def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo:
         """Polls until the report is made and returns its info (status ``"S"``).
@@ -142,23 +142,20 @@ class Client(_ClientBase):
             WaitTimeoutError: still not made after ``timeout`` seconds (default: the
                 client's ``wait_timeout``); the order stays valid.
         """
-        return cast(ReportInfo, self._native.wait_for_report(order_no, timeout))
+        return self._native.wait_for_report(order_no, timeout)
 
     def download_report(self, order_no: str, out_dir: PathLike) -> Report:
         """Downloads a made report into ``out_dir/<order_no>.zip`` and extracts it into
         ``out_dir/<order_no>/``. Both appear only when complete; an unsafe archive leaves
         nothing behind (``ArchiveError``)."""
-        return cast(Report, self._native.download_report(order_no, os.fspath(out_dir)))
+        return self._native.download_report(order_no, os.fspath(out_dir))
 
     def fetch_report(
         self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
     ) -> Optional[Report]:
         """The whole flow: order, wait (up to ``timeout`` seconds), download and extract.
         None when there were no risk changes, so no report."""
-        return cast(
-            Optional[Report],
-            self._native.fetch_report(report_type, os.fspath(out_dir), timeout),
-        )
+        return self._native.fetch_report(report_type, os.fspath(out_dir), timeout)
 
 
 def _settle(fut: "asyncio.Future[Any]", exc: Optional[BaseException], value: Any) -> None:

@@ -5,6 +5,8 @@ from typing import Any, Callable, Dict, List, Optional, Union, final
 
 from ._types import Report, ReportInfo
 
+__all__ = ["VERSION", "NativeClient", "NativeSandbox", "Task", "sign"]
+
 VERSION: str
 
 _Done = Callable[[Optional[BaseException], Any], None]

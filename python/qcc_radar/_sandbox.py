@@ -9,7 +9,10 @@ service, and can inject one fault per scenario. Point a client at it with
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, List, Literal, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Type
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
 
 from . import _native
 from ._client import AsyncClient, Client
@@ -32,7 +35,7 @@ SCENARIOS = (
 )
 """Every scenario name, as the CLI and every binding spell them."""
 
-Endpoint = Literal["createReport", "getReportInfo", "download", "other"]
+Endpoint: TypeAlias = Literal["createReport", "getReportInfo", "download", "other"]
 
 
 class Sandbox:

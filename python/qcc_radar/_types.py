@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Literal, Optional
+from typing import TYPE_CHECKING, List, Literal, Optional
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
 
 __all__ = ["Report", "ReportInfo", "ReportStatus", "redact_url"]
 
-ReportStatus = Literal["P", "S", "F"]
+ReportStatus: TypeAlias = Literal["P", "S", "F"]
 """``P`` still being made, ``S`` made (the link is ready), ``F`` making it failed."""
 
 

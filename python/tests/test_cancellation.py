@@ -52,7 +52,7 @@ def test_cancel_during_download_removes_partial_file(out_dir: Path) -> None:
             await task
 
     # Large enough that the download takes far longer than the polling above.
-    with qcc_radar.Sandbox("large", large_bytes=300 * 1024 * 1024) as sb:
+    with qcc_radar.Sandbox("large", large_bytes=64 * 1024 * 1024) as sb:
         asyncio.run(main(sb))
     assert leftovers(out_dir) == [], "a cancelled download left files behind"
 

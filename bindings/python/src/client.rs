@@ -263,7 +263,10 @@ impl NativeClient {
         timeout: Option<f64>,
         done: Py<PyAny>,
     ) -> PyResult<Task> {
-        Ok(spawn(self.fetch_op(py, report_type, out_dir, timeout)?, done))
+        Ok(spawn(
+            self.fetch_op(py, report_type, out_dir, timeout)?,
+            done,
+        ))
     }
 
     fn __repr__(&self) -> String {

@@ -99,7 +99,13 @@ fn python_level(level: Level) -> u32 {
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn emit(py: Python<'_>, logger: &str, level: u32, meta: &Metadata<'_>, fields: &Fields) -> PyResult<()> {
+fn emit(
+    py: Python<'_>,
+    logger: &str,
+    level: u32,
+    meta: &Metadata<'_>,
+    fields: &Fields,
+) -> PyResult<()> {
     let logger = GET_LOGGER
         .import(py, "logging", "getLogger")?
         .call1((logger,))?;

@@ -102,7 +102,9 @@ impl NativeSandbox {
         large_bytes: Option<u64>,
         port: Option<u16>,
     ) -> PyResult<Self> {
-        let scenario: Scenario = scenario.parse().map_err(|e| config_err(py, format!("{e}")))?;
+        let scenario: Scenario = scenario
+            .parse()
+            .map_err(|e| config_err(py, format!("{e}")))?;
         let mut config = SandboxConfig::new(scenario);
         if let Some(v) = app_key {
             config.app_key = v;
@@ -113,9 +115,19 @@ impl NativeSandbox {
         if let Some(v) = polls_until_ready {
             config.polls_until_ready = v;
         }
-        duration(py, "slow_ready_after", slow_ready_after, &mut config.slow_ready_after)?;
+        duration(
+            py,
+            "slow_ready_after",
+            slow_ready_after,
+            &mut config.slow_ready_after,
+        )?;
         duration(py, "link_ttl", link_ttl, &mut config.link_ttl)?;
-        duration(py, "timespan_window", timespan_window, &mut config.timespan_window)?;
+        duration(
+            py,
+            "timespan_window",
+            timespan_window,
+            &mut config.timespan_window,
+        )?;
         duration(py, "clock_skew", clock_skew, &mut config.clock_skew)?;
         if let Some(v) = large_bytes {
             config.large_bytes = v;

@@ -33,11 +33,7 @@ impl Task {
     /// error, once the Rust work has been dropped and its temporary files removed. Returns
     /// False if it was already asked to stop.
     fn cancel(&self) -> bool {
-        let sender = self
-            .cancel
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let sender = self.cancel.lock().unwrap_or_else(|p| p.into_inner()).take();
         match sender {
             Some(tx) => {
                 let _ = tx.send(());
@@ -86,7 +82,10 @@ fn deliver(
         Some(Err(e)) => (Some(to_py_exception(py, &e)), py.None()),
         Some(Ok(v)) => match v.into_py(py) {
             Ok(obj) => (None, obj),
-            Err(err) => (Some(err.into_value(py).into_bound(py).into_any()), py.None()),
+            Err(err) => (
+                Some(err.into_value(py).into_bound(py).into_any()),
+                py.None(),
+            ),
         },
     };
     if let Err(err) = done.call1(py, (exc, value)) {

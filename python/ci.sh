@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# CI for the Python package: build it from source into a fresh venv the way a user would
+# (`pip install ./python`), check that `maturin build` makes one abi3 wheel, type-check the
+# package and the examples (mypy --strict), check the hand-written stubs of the native module
+# against the built module (stubtest), run the pytest suite and the examples against the
+# built-in sandbox. Run from the repository root: `bash python/ci.sh`.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+VENV="$ROOT/target/python-venv"
+# maturin gets its own target dir: it builds with different settings than the workspace's
+# debug build, and sharing one would make each invalidate the other.
+export CARGO_TARGET_DIR="$ROOT/target/maturin"
+PY="${PYTHON:-python3}"
+
+step() { printf '\n=== python: %s\n' "$*"; }
+
+step "venv"
+if ! "$PY" -m venv --clear "$VENV" 2>/dev/null; then
+    apt-get update -qq && apt-get install -y -qq python3-venv
+    "$PY" -m venv --clear "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q "maturin>=1.9,<2" pytest pytest-timeout mypy
+
+step "pip install ./python (debug profile, to keep CI fast)"
+MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/python" -m pip install -q "$ROOT/python"
+
+step "maturin build makes exactly one abi3 wheel"
+WHEELS="$CARGO_TARGET_DIR/ci-wheels"
+rm -rf "$WHEELS"
+(cd "$ROOT/python" && "$VENV/bin/maturin" build --profile dev --out "$WHEELS" --quiet)
+mapfile -t built < <(find "$WHEELS" -name '*.whl')
+if [ "${#built[@]}" -ne 1 ] || [[ "${built[0]}" != *-cp39-abi3-* ]]; then
+    echo "expected one cp39-abi3 wheel, got: ${built[*]:-none}" >&2
+    exit 1
+fi
+echo "wheel: $(basename "${built[0]}")"
+"$VENV/bin/python" - "${built[0]}" <<'PYCHECK'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+for needed in ("qcc_radar/__init__.py", "qcc_radar/_native.pyi", "qcc_radar/py.typed"):
+    assert needed in names, f"{needed} missing from the wheel: {names}"
+assert any(n.startswith("qcc_radar/_native") and n.endswith(".so") for n in names), names
+PYCHECK
+
+step "rustfmt"
+cargo fmt -p qcc-radar-py -- --check
+
+step "mypy --strict (package and examples)"
+(cd "$ROOT/python" && "$VENV/bin/mypy" --strict qcc_radar examples)
+
+# From here on, run outside python/ so that `import qcc_radar` is the installed package (with
+# its native module), not the source folder.
+cd "$ROOT/target"
+
+step "stubtest: qcc_radar/_native.pyi matches the built module"
+"$VENV/bin/python" -m mypy.stubtest qcc_radar --allowlist "$ROOT/python/stubtest-allowlist.txt"
+
+step "pytest"
+"$VENV/bin/pytest" -c "$ROOT/python/pyproject.toml" --rootdir "$ROOT/python" -p no:cacheprovider \
+    "$ROOT/python/tests"
+
+step "examples"
+rm -rf "$ROOT/target/python-examples"
+env -u QCC_APP_KEY -u QCC_SECRET_KEY -u QCC_BASE_URL \
+    "$VENV/bin/python" "$ROOT/python/examples/quickstart.py" "$ROOT/target/python-examples/sync"
+env -u QCC_APP_KEY -u QCC_SECRET_KEY -u QCC_BASE_URL \
+    "$VENV/bin/python" "$ROOT/python/examples/asyncio_fetch.py" "$ROOT/target/python-examples/async"
+
+step "ok"
