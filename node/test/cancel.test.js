@@ -1,0 +1,170 @@
+'use strict'
+// Cancellation and lifetime: an AbortSignal stops the Rust work (no further requests, no
+// partial files), close() rejects what runs and lets the process exit, and no call blocks
+// the event loop.
+
+const assert = require('node:assert/strict')
+const { execFile } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+const { setTimeout: sleep } = require('node:timers/promises')
+const { test } = require('node:test')
+const { QccError } = require('..')
+const { setUp, listTree, rejection } = require('./helpers.js')
+
+function assertAbortError(err, reason) {
+  assert.ok(err instanceof QccError, `not a QccError: ${err && err.stack}`)
+  assert.equal(err.name, 'AbortError')
+  assert.equal(err.kind, 'cancelled')
+  assert.equal(err.code, null)
+  if (reason !== undefined) assert.equal(err.cause, reason)
+}
+
+test('an already aborted signal rejects at once and sends nothing', async (t) => {
+  const { sandbox, client, outDir } = await setUp(t)
+  const reason = new Error('not today')
+  const signal = AbortSignal.abort(reason)
+  assertAbortError(await rejection(client.waitForReport('JKDAY-1', { signal })), reason)
+  assertAbortError(await rejection(client.fetchReport('day', outDir, { signal })), reason)
+  assertAbortError(await rejection(client.downloadReport('JKDAY-1', outDir, { signal })), reason)
+  assert.equal(sandbox.count('createReport') + sandbox.count('getReportInfo'), 0)
+  assert.equal(sandbox.ordersPlaced(), 0)
+})
+
+test('aborting a wait rejects promptly and stops polling', async (t) => {
+  const { sandbox, client } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  const orderNo = await client.createReport('day')
+  const controller = new AbortController()
+  const waiting = client.waitForReport(orderNo, { signal: controller.signal })
+  await sleep(300)
+  assert.equal(client.running, 1)
+  const polls = sandbox.count('getReportInfo')
+  assert.ok(polls >= 2, `polls before the abort: ${polls}`)
+  const started = Date.now()
+  controller.abort()
+  const err = await rejection(waiting)
+  assertAbortError(err, controller.signal.reason)
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`)
+  assert.equal(client.running, 0)
+  const after = sandbox.count('getReportInfo')
+  await sleep(300)
+  assert.equal(sandbox.count('getReportInfo'), after, 'the Rust task kept polling after the abort')
+  assert.ok(after <= polls + 1)
+})
+
+test('AbortSignal.timeout aborts a fetch', async (t) => {
+  const { client, outDir } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  const err = await rejection(client.fetchReport('day', outDir, { signal: AbortSignal.timeout(200) }))
+  assertAbortError(err)
+  assert.equal(err.cause.name, 'TimeoutError')
+  assert.deepEqual(listTree(outDir), [])
+})
+
+/** The size of the partial download in `dir`, or 0 while there is none. */
+function partialBytes(dir) {
+  for (const name of listTree(dir)) {
+    if (name.includes('.zip.part-')) {
+      try {
+        return fs.statSync(path.join(dir, name)).size
+      } catch {
+        return 0
+      }
+    }
+  }
+  return 0
+}
+
+test('aborting a download mid-stream leaves no partial file', async (t) => {
+  const { client, outDir } = await setUp(t, { scenario: 'large', largeBytes: 128 * 1024 * 1024, pollsUntilReady: 0 })
+  const controller = new AbortController()
+  let settled = false
+  const fetching = client.fetchReport('day', outDir, { signal: controller.signal })
+  fetching.then(() => (settled = true), () => (settled = true))
+  while (partialBytes(outDir) === 0 && !settled) await sleep(2)
+  assert.ok(!settled, 'the fetch ended before its download started')
+  controller.abort()
+  assertAbortError(await rejection(fetching))
+  assert.equal(client.running, 0)
+  assert.deepEqual(listTree(outDir), [])
+})
+
+test('close() rejects running calls with cancelled and refuses new ones', async (t) => {
+  const { client } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  const orderNo = await client.createReport('day')
+  const waiting = client.waitForReport(orderNo)
+  await sleep(100)
+  client.close()
+  const err = await rejection(waiting)
+  assert.ok(err instanceof QccError)
+  assert.equal(err.kind, 'cancelled')
+  assert.equal(err.name, 'QccError')
+  assert.match(err.message, /closed/)
+  assert.equal(client.closed, true)
+  const again = await rejection(client.createReport('day'))
+  assert.ok(again instanceof QccError)
+  assert.equal(again.kind, 'config')
+  client.close()
+})
+
+test('no call blocks the event loop: a timer keeps ticking through a wait and a download', async (t) => {
+  const { client, outDir } = await setUp(t, { scenario: 'large', largeBytes: 16 * 1024 * 1024, pollsUntilReady: 8 }, { pollInitialMs: 100, pollMaxMs: 100 })
+  let last = Date.now()
+  let maxGap = 0
+  let ticks = 0
+  const timer = setInterval(() => {
+    const now = Date.now()
+    maxGap = Math.max(maxGap, now - last)
+    last = now
+    ticks++
+  }, 10)
+  const started = Date.now()
+  try {
+    const report = await client.fetchReport('day', outDir)
+    assert.ok(report && report.files.length >= 1)
+  } finally {
+    clearInterval(timer)
+  }
+  const took = Date.now() - started
+  assert.ok(took >= 700, `the flow took only ${took} ms; the test needs a longer wait`)
+  assert.ok(ticks >= took / 10 / 4, `${ticks} ticks in ${took} ms`)
+  assert.ok(maxGap < 400, `the event loop stalled for ${maxGap} ms`)
+})
+
+function runChild(script) {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    execFile(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ error, stdout, stderr, took: Date.now() - started })
+    })
+  })
+}
+
+test('close() lets the process exit while a wait is pending', async () => {
+  const { error, stdout, stderr, took } = await runChild(`
+    const { Client, Sandbox } = require('.')
+    ;(async () => {
+      const sandbox = await Sandbox.start({ scenario: 'slow', slowReadyAfterMs: 600000 })
+      const client = new Client({ ...sandbox.clientOptions(), pollInitialMs: 20 })
+      const orderNo = await client.createReport('day')
+      client.waitForReport(orderNo).catch((e) => console.log('rejected', e.kind))
+      setTimeout(() => client.close(), 200)
+    })()
+  `)
+  assert.equal(error, null, stderr)
+  assert.equal(stdout.trim(), 'rejected cancelled')
+  assert.ok(took < 10_000, `the process took ${took} ms to exit`)
+})
+
+test('an idle, unclosed client does not keep the process alive', async () => {
+  const { error, stdout, stderr, took } = await runChild(`
+    const { Client, Sandbox } = require('.')
+    ;(async () => {
+      const sandbox = await Sandbox.start()
+      const client = new Client(sandbox.clientOptions())
+      console.log(typeof (await client.createReport('day')))
+    })()
+  `)
+  assert.equal(error, null, stderr)
+  assert.equal(stdout.trim(), 'string')
+  assert.ok(took < 10_000, `the process took ${took} ms to exit`)
+})
