@@ -68,6 +68,30 @@ pub(crate) async fn extract_archive(
     })?
 }
 
+/// Extracts the zip at `archive` into `out_dir/<order_no>/` with exactly the checks
+/// [`Client::download_report`] applies, and returns that folder and its files, sorted.
+///
+/// The archive is judged whole first (entry names, links, special files, encryption,
+/// duplicates, declared sizes against `limits`), then inflated into a temporary folder inside
+/// `out_dir` while real sizes and CRCs are checked, and renamed to `<order_no>/` only when
+/// complete, replacing an older extraction. On any error nothing is left in `out_dir` by this
+/// call (`archive` itself is never touched). Errors are [`qcc_radar_core::ErrorKind::Archive`]
+/// for an unsound or unsafe archive and [`qcc_radar_core::ErrorKind::Config`] for a failed
+/// disk write.
+///
+/// It blocks: call it from a thread that may block (in async code, from
+/// `tokio::task::spawn_blocking`). It exists for callers who already hold an archive and for
+/// fuzzing the extraction without a server; a download does it for you.
+pub fn extract_zip(
+    archive: &Path,
+    out_dir: &Path,
+    order_no: &OrderNo,
+    limits: &ArchiveLimits,
+) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let never = AtomicBool::new(false);
+    extract_blocking(archive, out_dir, order_no, limits, &never, &|_, _| {})
+}
+
 struct Planned {
     index: usize,
     path: SafePath,

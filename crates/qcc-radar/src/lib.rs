@@ -38,7 +38,7 @@ mod builder;
 mod client;
 mod clock;
 mod download;
-mod extract;
+pub mod extract;
 mod progress;
 mod report;
 mod transport;
