@@ -41,7 +41,7 @@ pub struct Cli {
 /// Options shared by every subcommand.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Print exactly one JSON object on stdout (human text goes to stderr).
+    /// Print exactly one JSON object on stdout; logs and progress stay on stderr.
     #[arg(long, global = true)]
     pub json: bool,
     /// No progress and no log lines; only errors on stderr.

@@ -120,8 +120,13 @@ fn no_change_exits_0_with_nulls() {
         serde_json::json!({"status": "no_change", "order_no": null, "report_type": "day", "archive": null, "files": []})
     );
     assert_eq!(entries(dir.path())[0]["state"], "no_change");
-    // No report is not an order: a re-run asks again.
-    fetch(&sb, dir.path(), &[]).expect_code(0);
+    // The period's answer is known: a re-run sends nothing and says the same.
+    let again = fetch(&sb, dir.path(), &[]);
+    again.expect_code(0);
+    assert_eq!(again.json()["status"], "no_change");
+    assert_eq!(sb.requests().len(), 1);
+    // --new-order asks again.
+    fetch(&sb, dir.path(), &["--new-order"]).expect_code(0);
     assert_eq!(sb.count(Endpoint::CreateReport), 2);
 }
 

@@ -5,13 +5,15 @@
 //!
 //! | newest entry for the period | what this run does |
 //! |---|---|
-//! | none, `no_change`, `failed`, `rejected` | orders a new report |
+//! | none, `failed`, `rejected` | orders a new report |
 //! | `ordering` (a run died while ordering) | warns that an order may exist unseen, orders anew |
 //! | `ordered` | resumes that order: waits, downloads, extracts |
 //! | `downloaded`, archive and folder present | nothing is sent: prints the report again |
 //! | `downloaded`, archive or folder gone | downloads the same order again (no new order) |
+//! | `no_change` | nothing is sent: the period had no risk changes |
 //!
-//! `--new-order` always orders anew. The order number is saved before the wait starts, so a run
+//! So once a period's outcome is known, re-runs cost nothing, and cron may run the job hourly
+//! as a retry. `--new-order` always orders anew (and asks again after a `no_change`). The order number is saved before the wait starts, so a run
 //! killed at any later point is resumed by the next one. The archive and folder land atomically
 //! (the client's job); an unfinished download of a resumed order, left by a `kill -9`, is
 //! removed first, which is safe because the journal lock keeps other fetches out of the folder.
@@ -58,6 +60,8 @@ enum Plan {
     Resume { id: String, order_no: OrderNo },
     /// Already downloaded: report what is on disk.
     Done(OrderNo),
+    /// createReport already said there is no report for this period.
+    NoChange,
 }
 
 /// The whole job into the absolute folder `out` (shared with `demo`): the result object and
@@ -104,10 +108,11 @@ pub async fn fetch_into(
                 id: e.id.clone(),
                 order_no: o,
             },
+            (State::NoChange, _) => Plan::NoChange,
             (State::Ordering, _) => {
                 tracing::warn!(
-                    "a run at {} stopped while ordering a {report_type} report for {period}; an order may have been placed that this journal cannot resume; ordering again",
-                    e.created_at
+                    "a run {} stopped while ordering a {report_type} report for {period}; an order may have been placed that this journal cannot resume; ordering again",
+                    ago(e.created_at)
                 );
                 Plan::Order
             }
@@ -129,6 +134,12 @@ pub async fn fetch_into(
                 list_files(&out.join(o.as_str())),
             ));
         }
+        Plan::NoChange => {
+            tracing::info!(
+                "QCC said there were no risk changes for the {report_type} report of {period}; nothing to do (--new-order asks again)"
+            );
+            return Ok(no_change(report_type, &period));
+        }
         Plan::Resume { id, order_no } => {
             tracing::info!(
                 "resuming order {order_no} ({report_type} report for {period}) from {}",
@@ -147,10 +158,7 @@ pub async fn fetch_into(
                     tracing::info!(
                         "no risk changes: QCC made no {report_type} report for {period}"
                     );
-                    return Ok((
-                        ReportOut::no_change(report_type),
-                        format!("no risk changes: no {report_type} report for {period}"),
-                    ));
+                    return Ok(no_change(report_type, &period));
                 }
                 Ok(Some(o)) => {
                     let on = o.as_str().to_string();
@@ -211,6 +219,23 @@ pub async fn fetch_into(
             let state = (err.kind() == ErrorKind::ReportFailed).then_some(State::Failed);
             Err(fail(&mut jf, err, state))
         }
+    }
+}
+
+fn no_change(report_type: ReportType, period: &str) -> (ReportOut, String) {
+    (
+        ReportOut::no_change(report_type),
+        format!("no risk changes: no {report_type} report for {period}"),
+    )
+}
+
+/// "12 min ago" for a Unix time.
+fn ago(then: u64) -> String {
+    let secs = unix_now().saturating_sub(then);
+    match secs {
+        0..=119 => format!("{secs} s ago"),
+        120..=7199 => format!("{} min ago", secs / 60),
+        _ => format!("{} h ago", secs / 3600),
     }
 }
 
