@@ -45,6 +45,12 @@ const ARGUMENT_STATUSES = new Set([
   'ArrayBufferExpected',
 ])
 
+/**
+ * The message as the Rust core's `Display` shows it: text, `[status N]`, `(server said: …)`.
+ * @param {string} message
+ * @param {number|null} code
+ * @param {string|null} serverMessage
+ */
 function describe(message, code, serverMessage) {
   let text = message
   if (code !== null) text += ` [status ${code}]`
@@ -65,7 +71,8 @@ class QccError extends Error {
       describe(String(message), code, serverMessage),
       'cause' in details ? { cause: details.cause } : undefined,
     )
-    const kind = ERROR_KINDS.includes(details.kind) ? details.kind : 'internal'
+    const kind =
+      details.kind !== undefined && ERROR_KINDS.includes(details.kind) ? details.kind : 'internal'
     Object.defineProperty(this, 'name', {
       value: 'QccError',
       enumerable: false,
@@ -91,7 +98,10 @@ class QccError extends Error {
   }
 }
 
-/** A `config` error: bad arguments, nothing was sent. */
+/**
+ * A `config` error: bad arguments, nothing was sent.
+ * @param {string} message
+ */
 function configError(message) {
   return new QccError(message, { kind: 'config' })
 }
@@ -116,8 +126,9 @@ function fromNative(err) {
       // Fall through: report it as internal, with what arrived.
     }
   }
-  const status = err && typeof err === 'object' ? err.code : undefined
-  if (ARGUMENT_STATUSES.has(status)) {
+  const status =
+    err !== null && typeof err === 'object' && 'code' in err ? String(err.code) : undefined
+  if (status !== undefined && ARGUMENT_STATUSES.has(status)) {
     return new QccError(`invalid argument: ${message}`, { kind: 'config', cause: err })
   }
   return new QccError(`unexpected failure in qcc-radar: ${message}; please report this`, {

@@ -32,6 +32,7 @@ const SCENARIOS = Object.freeze([
   'large',
 ])
 
+/** @type {Record<string, 'string'|'number'|'boolean'>} */
 const CLIENT_OPTIONS = {
   appKey: 'string',
   secretKey: 'string',
@@ -52,6 +53,7 @@ const CLIENT_OPTIONS = {
   userAgentSuffix: 'string',
 }
 
+/** @type {Record<string, 'string'|'number'|'boolean'>} */
 const SANDBOX_OPTIONS = {
   scenario: 'string',
   appKey: 'string',
@@ -67,12 +69,19 @@ const SANDBOX_OPTIONS = {
 
 const WHOLE = new Set(['maxAttempts', 'pollsUntilReady', 'port'])
 
-/** Copies the known, defined options after checking their types; unknown names are refused. */
+/**
+ * Copies the known, defined options after checking their types; unknown names are refused.
+ * @param {unknown} options
+ * @param {Record<string, 'string'|'number'|'boolean'>} schema
+ * @param {string} what
+ * @returns {Record<string, any>}
+ */
 function pickOptions(options, schema, what) {
   if (options === undefined || options === null) return {}
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw configError(`${what} must be an object, got ${typeof options}`)
   }
+  /** @type {Record<string, any>} */
   const out = {}
   for (const [name, value] of Object.entries(options)) {
     const type = schema[name]
@@ -91,6 +100,11 @@ function pickOptions(options, schema, what) {
   return out
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
 function checkString(value, name) {
   if (typeof value !== 'string') {
     throw configError(`${name} must be a string, got ${value === null ? 'null' : typeof value}`)
@@ -98,15 +112,21 @@ function checkString(value, name) {
   return value
 }
 
+/**
+ * Checks a call's options object: only `allowed` names, a sane `timeoutMs`, a real signal.
+ * @param {unknown} options
+ * @param {string[]} allowed
+ * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined}}
+ */
 function checkCallOptions(options, allowed) {
-  if (options === undefined || options === null) return {}
+  if (options === undefined || options === null) return { timeoutMs: undefined, signal: undefined }
   if (typeof options !== 'object') throw configError(`options must be an object, got ${typeof options}`)
   for (const name of Object.keys(options)) {
     if (!allowed.includes(name)) {
       throw configError(`unknown option ${JSON.stringify(name)}; known: ${allowed.join(', ')}`)
     }
   }
-  const { timeoutMs, signal } = options
+  const { timeoutMs, signal } = /** @type {{timeoutMs?: unknown, signal?: unknown}} */ (options)
   if (timeoutMs !== undefined && timeoutMs !== null) {
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
       throw configError(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`)
@@ -115,9 +135,13 @@ function checkCallOptions(options, allowed) {
   if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
     throw configError('signal must be an AbortSignal')
   }
-  return { timeoutMs: timeoutMs ?? undefined, signal: signal ?? undefined }
+  return {
+    timeoutMs: /** @type {number|undefined} */ (timeoutMs ?? undefined),
+    signal: /** @type {AbortSignal|undefined} */ (signal ?? undefined),
+  }
 }
 
+/** @param {import('./native.js').NativeReportInfo} info */
 function toReportInfo(info) {
   return {
     status: info.status,
@@ -126,6 +150,7 @@ function toReportInfo(info) {
   }
 }
 
+/** @param {import('./native.js').NativeReport} report */
 function toReport(report) {
   return {
     orderNo: report.orderNo,
@@ -141,6 +166,7 @@ function toReport(report) {
  * returns a Promise and runs off the event loop. Call `close()` when done.
  */
 class Client {
+  /** @type {import('./native.js').NativeClient} */
   #native
   #nextOp = 0
 
@@ -327,9 +353,14 @@ const SANDBOX_TOKEN = Symbol('qcc-radar sandbox')
  * and `await sandbox.close()` when done.
  */
 class Sandbox {
+  /** @type {import('./native.js').NativeSandbox} */
   #native
 
-  /** @private Use `Sandbox.start()`. */
+  /**
+   * @private Use `Sandbox.start()`.
+   * @param {symbol} token
+   * @param {import('./native.js').NativeSandbox} nativeSandbox
+   */
   constructor(token, nativeSandbox) {
     if (token !== SANDBOX_TOKEN) throw configError('use `await Sandbox.start({ scenario })`')
     this.#native = nativeSandbox
@@ -374,6 +405,11 @@ class Sandbox {
     return { baseUrl: this.baseUrl, appKey: this.appKey, secretKey: this.secretKey }
   }
 
+  /**
+   * @template T
+   * @param {() => T} f
+   * @returns {T}
+   */
   #call(f) {
     try {
       return f()
