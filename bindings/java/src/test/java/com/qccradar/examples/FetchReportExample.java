@@ -29,7 +29,8 @@ public final class FetchReportExample {
     public static void main(String[] args) {
         Path out = Path.of(args.length > 0 ? args[0] : "reports");
         try (RadarClient client = RadarClient.builder().waitTimeout(Duration.ofMinutes(10)).build()) {
-            System.out.println("qcc-radar " + RadarClient.version() + " at " + client.baseUrl());
+            System.out.println("qcc-radar " + RadarClient.version() + " at " + client.baseUrl()
+                    + " (native library from " + RadarClient.nativeLibrarySource() + ")");
 
             // The whole flow, blocking: order, wait, download, extract.
             Optional<Report> today = client.fetchReport(ReportType.DAY, out);
