@@ -93,3 +93,47 @@ pub(crate) fn timespan(t: jlong) -> BridgeResult<u64> {
         .into()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qcc_radar::ErrorKind;
+
+    fn kind<T: std::fmt::Debug>(r: BridgeResult<T>) -> ErrorKind {
+        match r {
+            Err(crate::error::BridgeError::Qcc(e)) => e.kind(),
+            other => panic!("expected a qcc error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unset_numbers_are_none_and_negative_ones_are_config() {
+        assert_eq!(millis(-1, "t").unwrap(), None);
+        assert_eq!(millis(0, "t").unwrap(), Some(Duration::ZERO));
+        assert_eq!(
+            millis(1500, "t").unwrap(),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(kind(millis(-2, "t")), ErrorKind::Config);
+        assert_eq!(count(-1, "n").unwrap(), None);
+        assert_eq!(count(3, "n").unwrap(), Some(3));
+        assert_eq!(kind(count(0, "n")), ErrorKind::Config);
+        assert_eq!(fraction(f64::NAN, "f", 0.0, 1.0).unwrap(), None);
+        assert_eq!(fraction(0.5, "f", 0.0, 1.0).unwrap(), Some(0.5));
+        assert_eq!(
+            kind(fraction(f64::INFINITY, "f", 0.0, 1.0)),
+            ErrorKind::Config
+        );
+        assert_eq!(kind(fraction(2.0, "f", 0.0, 1.0)), ErrorKind::Config);
+        assert_eq!(flag(-1), None);
+        assert_eq!(flag(0), Some(false));
+        assert_eq!(flag(1), Some(true));
+    }
+
+    #[test]
+    fn timespans_are_unsigned_seconds() {
+        assert_eq!(timespan(0).unwrap(), 0);
+        assert_eq!(timespan(1_700_000_000).unwrap(), 1_700_000_000);
+        assert_eq!(kind(timespan(-1)), ErrorKind::Config);
+    }
+}
