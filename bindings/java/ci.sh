@@ -40,7 +40,12 @@ if ! mvn -B -ntp -f bindings/java/pom.xml verify \
   echo "java: mvn verify failed" >&2
   exit 1
 fi
-if grep -E "WARNING in native method|FATAL ERROR in native method" "$log"; then
+# HotSpot prints -Xcheck:jni warnings on the JVM's own stdout, which Surefire files under
+# *.dumpstream ("corrupted channel") rather than echoing; look in both places.
+shopt -s nullglob
+jvm_output=("$log" bindings/java/target/surefire-reports/*.dumpstream)
+shopt -u nullglob
+if grep -E "WARNING in native method|FATAL ERROR in native method|JNI local refs" "${jvm_output[@]}"; then
   echo "java: -Xcheck:jni reported JNI misuse (above)" >&2
   exit 1
 fi

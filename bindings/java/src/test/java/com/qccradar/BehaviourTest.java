@@ -88,6 +88,17 @@ class BehaviourTest {
     }
 
     @Test
+    void hugeDeadlinesAreJustLong() {
+        try (Sandbox sb = Sandbox.start("normal");
+                RadarClient client = sb.builder().waitTimeout(Duration.ofSeconds(Long.MAX_VALUE)).build()) {
+            String order = client.createReport(ReportType.DAY).orElseThrow();
+            assertEquals(ReportStatus.SUCCEEDED, client.waitForReport(order, Duration.ofDays(365L * 1_000_000)).status());
+            assertEquals(ReportStatus.SUCCEEDED, client.waitForReport(order).status());
+            assertTrue(client.fetchReport(ReportType.DAY, out, Duration.ofSeconds(Long.MAX_VALUE)).isPresent());
+        }
+    }
+
+    @Test
     void reportTypeByNameIsCaseInsensitive() {
         try (Sandbox sb = Sandbox.start("normal"); RadarClient client = sb.client()) {
             assertTrue(client.createReport(" Month ").orElseThrow().startsWith("JKMONTH"));
