@@ -3,7 +3,8 @@
 //! Scripts read stdout and people read stderr, so the two never mix: with `--json`, stdout holds
 //! exactly one JSON object (the result, or `{"status": "error", ...}`) and everything else goes
 //! to stderr; without it, stdout holds a short plain result (an order number, paths) that
-//! `$(...)` can capture and `--quiet` silences. Errors always reach stderr, even with
+//! `$(...)` can capture. `--quiet` silences a job's summary (so cron mails only failures) but
+//! not an answer that is the point of the command (`create`'s order number). Errors always reach stderr, even with
 //! `--quiet`, since a cron job's only reader is its mail. The JSON shapes are part of the
 //! contract (DESIGN.md and this crate's README) and are built only in this file.
 
@@ -19,8 +20,11 @@ use crate::progress;
 pub struct Success {
     /// The object printed with `--json`, serialised (fields in the documented order).
     pub json: Option<String>,
-    /// The text printed on stdout without `--json` (unless `--quiet`).
+    /// The text printed on stdout without `--json`.
     pub human: String,
+    /// Whether the text is the answer itself (an order number, a status, headers), printed even
+    /// with `--quiet`; a job's summary (`fetch`, `download`, `demo`) is not.
+    pub is_answer: bool,
 }
 
 impl Success {
@@ -29,6 +33,15 @@ impl Success {
         Success {
             json: Some(to_json(json)),
             human,
+            is_answer: false,
+        }
+    }
+
+    /// Like [`Success::new`], for text that `--quiet` must not silence.
+    pub fn answer(json: &impl Serialize, human: String) -> Success {
+        Success {
+            is_answer: true,
+            ..Success::new(json, human)
         }
     }
 
@@ -37,6 +50,7 @@ impl Success {
         Success {
             json: None,
             human: String::new(),
+            is_answer: false,
         }
     }
 }
@@ -102,7 +116,7 @@ impl Printer {
             if let Some(v) = &s.json {
                 write_stdout(&format!("{v}\n"));
             }
-        } else if !self.quiet && !s.human.is_empty() {
+        } else if (!self.quiet || s.is_answer) && !s.human.is_empty() {
             let mut text = s.human.clone();
             if !text.ends_with('\n') {
                 text.push('\n');

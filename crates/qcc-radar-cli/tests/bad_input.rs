@@ -54,7 +54,8 @@ fn an_unknown_report_type() {
 fn missing_credentials() {
     let sb = sandbox(Scenario::Normal);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
+    let fresh = dir.path().join("not-created");
+    let out = fresh.to_str().unwrap();
     let mut no_app = bare();
     no_app
         .env("QCC_BASE_URL", sb.base_url())
@@ -84,6 +85,10 @@ fn missing_credentials() {
     let mut sign = bare();
     sign.env("QCC_APP_KEY", APP_KEY);
     rejects(&sb, sign, &["sign"], "QCC_SECRET_KEY");
+    assert!(
+        !fresh.exists(),
+        "credentials are checked before --out is created"
+    );
 }
 
 #[test]

@@ -316,8 +316,9 @@ fn sigterm_during_a_download_removes_temporary_files() {
     c.args(["fetch", "--type", "day", "--json", "--out"])
         .arg(dir.path());
     let running = spawn(&mut c);
+    // The download's temporary file (not the journal's, which exists only while it is saved).
     let downloading = wait_until(Duration::from_secs(60), || {
-        !temp_names(dir.path()).is_empty()
+        names(dir.path()).iter().any(|n| n.contains(".zip.part-"))
     });
     assert!(downloading, "a download started: {:?}", names(dir.path()));
     std::thread::sleep(Duration::from_millis(50));

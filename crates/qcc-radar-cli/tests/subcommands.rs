@@ -39,7 +39,16 @@ fn create_prints_the_order_or_no_change() {
         plain.stdout
     );
     assert_eq!(plain.stdout.lines().count(), 1);
-    assert_eq!(sb.orders_placed(), 2);
+    // --quiet silences logs, not the answer: ORDER=$(qcc-radar -q create ...) works.
+    let quiet = run_args(cmd(&sb), &["-q", "create", "--type", "day"]);
+    quiet.expect_code(0);
+    assert!(
+        quiet.stdout.trim().starts_with("JKDAY-"),
+        "{:?}",
+        quiet.stdout
+    );
+    assert_eq!(quiet.stderr, "");
+    assert_eq!(sb.orders_placed(), 3);
 
     let none = sandbox(Scenario::NoChange);
     let r = run_args(cmd(&none), &["create", "--type", "day", "--json"]);

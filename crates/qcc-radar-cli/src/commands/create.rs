@@ -36,7 +36,7 @@ pub async fn run(ctx: &Ctx, args: CreateArgs) -> Result<Success, Failure> {
         order_no: ordered.as_ref().map(OrderNo::as_str),
         report_type: t.as_str(),
     };
-    Ok(Success::new(
+    Ok(Success::answer(
         &out,
         ordered.as_ref().map(OrderNo::to_string).unwrap_or_default(),
     ))

@@ -12,8 +12,8 @@ use crate::progress;
 /// Runs `download`.
 pub async fn run(ctx: &Ctx, args: DownloadArgs) -> Result<Success, Failure> {
     let o = args.order_no;
-    let out = prepare_out(&args.out)?;
     let client = client_config::client(&ctx.global, progress::callback(ctx.mode))?;
+    let out = prepare_out(&args.out)?;
     ctx.set_order(&o);
     let report = client
         .download_report(&o, &out)

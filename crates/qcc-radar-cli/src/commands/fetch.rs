@@ -37,8 +37,8 @@ const UNFINISHED_WARN_SECS: u64 = 45 * 24 * 3600;
 
 /// Runs `fetch`.
 pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
-    let out = prepare_out(&args.out)?;
     let client = client_config::client(&ctx.global, progress::callback(ctx.mode))?;
+    let out = prepare_out(&args.out)?;
     let timeout = args.timeout.unwrap_or_else(|| client.wait_timeout());
     let (report, human) = fetch_into(
         ctx,

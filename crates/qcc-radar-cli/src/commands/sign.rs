@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: SignArgs) -> Result<Success, Failure> {
         timespan,
         token: &signed.token,
     };
-    Ok(Success::new(
+    Ok(Success::answer(
         &out,
         format!("Token: {}\nTimespan: {}\n", signed.token, signed.timespan),
     ))

@@ -18,7 +18,7 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> Result<Success, Failure> {
         .report_info(&o)
         .await
         .map_err(|e| Failure::from(e).with_order(Some(o.clone())))?;
-    Ok(Success::new(
+    Ok(Success::answer(
         &InfoOut::new(&o, &info),
         info_human(&o, &info),
     ))

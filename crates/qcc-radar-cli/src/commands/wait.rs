@@ -19,7 +19,7 @@ pub async fn run(ctx: &Ctx, args: WaitArgs) -> Result<Success, Failure> {
         .wait_for_report(&o, timeout)
         .await
         .map_err(|e| Failure::from(e).with_order(Some(o.clone())))?;
-    Ok(Success::new(
+    Ok(Success::answer(
         &InfoOut::new(&o, &info),
         info_human(&o, &info),
     ))
