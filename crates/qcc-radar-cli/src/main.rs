@@ -52,7 +52,7 @@ fn usage_error(e: &clap::Error, wants_json: bool) -> i32 {
             .trim_start_matches("error: ")
             .to_string();
         let err = Error::config(format!("{first}; see qcc-radar --help"));
-        println!("{}", to_json(&ErrorOut::new(&err, None)));
+        output::write_stdout(&format!("{}\n", to_json(&ErrorOut::new(&err, None))));
     }
     let _ = e.print();
     2

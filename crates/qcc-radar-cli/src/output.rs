@@ -4,9 +4,10 @@
 //! exactly one JSON object (the result, or `{"status": "error", ...}`) and everything else goes
 //! to stderr; without it, stdout holds a short plain result (an order number, paths) that
 //! `$(...)` can capture. `--quiet` silences a job's summary (so cron mails only failures) but
-//! not an answer that is the point of the command (`create`'s order number). Errors always reach stderr, even with
-//! `--quiet`, since a cron job's only reader is its mail. The JSON shapes are part of the
-//! contract (DESIGN.md and this crate's README) and are built only in this file.
+//! not an answer that is the point of the command (`create`'s order number). Errors always
+//! reach stderr, even with `--quiet`, since a cron job's only reader is its mail. The JSON
+//! shapes are part of the contract (DESIGN.md and this crate's README); they are serialised
+//! from structs, so their keys keep the documented order.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -102,7 +103,8 @@ pub struct Printer {
     pub quiet: bool,
 }
 
-fn write_stdout(text: &str) {
+/// Writes `text` to stdout and flushes it, ignoring a closed stdout.
+pub fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed stdout (`| head`) is not worth a panic; the exit status still tells.
     let _ = out.write_all(text.as_bytes());
@@ -139,10 +141,11 @@ impl Printer {
 }
 
 /// Serialises an output object. Our shapes hold only strings, numbers and lists, which
-/// always serialise.
+/// always serialise; the fallback keeps stdout valid JSON all the same.
 pub fn to_json(v: &impl Serialize) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| {
-        format!("{{\"status\":\"error\",\"kind\":\"internal\",\"message\":\"{e}\"}}")
+    serde_json::to_string(v).unwrap_or_else(|_| {
+        r#"{"status":"error","kind":"internal","message":"the result could not be encoded as JSON"}"#
+            .to_string()
     })
 }
 

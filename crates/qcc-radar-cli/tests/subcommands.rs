@@ -11,6 +11,31 @@ use common::*;
 use qcc_radar_sandbox::{Endpoint, Scenario};
 use serde_json::Value;
 
+/// A spawned sandbox that a failing assertion must not leave running.
+struct KillOnDrop(std::process::Child);
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// Asserts `v` has exactly `want` as keys.
 fn assert_keys(v: &Value, want: &[&str]) {
     let mut got: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -245,7 +270,7 @@ fn the_sandbox_subcommand_prints_one_json_line_then_serves_until_sigterm() {
     c.args(["sandbox", "--scenario", "no-change"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = c.spawn().unwrap();
+    let mut child = KillOnDrop(c.spawn().unwrap());
     let mut line = String::new();
     BufReader::new(child.stdout.as_mut().unwrap())
         .read_line(&mut line)
@@ -281,7 +306,7 @@ fn the_sandbox_stops_when_its_stdin_closes_if_asked() {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = c.spawn().unwrap();
+    let mut child = KillOnDrop(c.spawn().unwrap());
     let mut line = String::new();
     BufReader::new(child.stdout.as_mut().unwrap())
         .read_line(&mut line)
