@@ -450,3 +450,31 @@ fn two_runs_at_once_in_one_folder_place_one_order() {
         "one run waited for the other"
     );
 }
+
+#[test]
+fn kill_9_during_the_download_leaves_no_debris_after_the_resume() {
+    let sb = start(Scenario::Large, |c| c.large_bytes = 120_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&sb);
+    c.args(["fetch", "--type", "day", "--json", "--out"])
+        .arg(dir.path());
+    let mut running = spawn(&mut c);
+    let downloading = wait_until(Duration::from_secs(60), || {
+        names(dir.path()).iter().any(|n| n.contains(".zip.part-"))
+    });
+    assert!(downloading, "a download started: {:?}", names(dir.path()));
+    running.child.kill().unwrap();
+    running.finish(Duration::from_secs(10));
+    assert!(
+        names(dir.path()).iter().any(|n| n.contains(".zip.part-")),
+        "SIGKILL leaves the partial file: {:?}",
+        names(dir.path())
+    );
+
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert!(temp_names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    assert_eq!(sb.orders_placed(), 1);
+    let archive = r.json()["archive"].as_str().unwrap().to_string();
+    assert!(std::fs::metadata(archive).unwrap().len() >= 100_000_000);
+}
