@@ -12,9 +12,13 @@ VENV="$ROOT/target/python-venv"
 # maturin gets its own target dir: it builds with different settings than the workspace's
 # debug build, and sharing one would make each invalidate the other.
 export CARGO_TARGET_DIR="$ROOT/target/maturin"
+# That build is from scratch, so keep it lean: no debug info, no incremental state.
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 PY="${PYTHON:-python3}"
 
-step() { printf '\n=== python: %s\n' "$*"; }
+START=$SECONDS
+step() { printf '\n=== python [%ss]: %s\n' "$((SECONDS - START))" "$*"; }
 
 step "venv"
 if ! "$PY" -m venv --clear "$VENV" 2>/dev/null; then

@@ -105,8 +105,14 @@ def test_download_before_ready_is_refused(out_dir: Path) -> None:
 
 def test_unsafe_archive_writes_nothing_outside(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "out"
+    absolute = Path("/tmp/qcc-abs.txt")  # the archive's absolute-path entry
+
+    def stamp() -> object:
+        return absolute.stat().st_mtime_ns if absolute.exists() else None
+
+    before = stamp()
     with qcc_radar.Sandbox("unsafe_archive") as sb:
         with pytest.raises(qcc_radar.ArchiveError):
             sb.client(**FAST).fetch_report("day", out)
     assert leftovers(tmp_path) == ["deep", "deep/out"]
-    assert not Path("/tmp/qcc-abs.txt").exists()
+    assert stamp() == before, "the absolute-path entry was written"
