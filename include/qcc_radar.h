@@ -294,9 +294,10 @@ enum qcc_radar_status qcc_radar_client_new(const struct qcc_radar_client_options
                                            struct qcc_radar_error **err);
 
 /**
- * Frees a client. NULL is accepted and ignored. No call with this client may still be running
- * in another thread, and the client must not be used afterwards; results it returned (reports,
- * strings, errors) stay valid and are freed separately.
+ * Frees a client. NULL is accepted and ignored. May be called from any thread, but no call with
+ * this client may still be running in another thread, and the client must not be used
+ * afterwards; results it returned (reports, strings, errors) stay valid and are freed
+ * separately.
  */
 void qcc_radar_client_free(struct qcc_radar_client *client);
 
@@ -414,19 +415,21 @@ const char *qcc_radar_error_server_message(const struct qcc_radar_error *err);
 
 /**
  * Frees an error returned through an `err` out-argument, with the strings it lent. NULL is
- * accepted and ignored. Freeing the same error twice is undefined behaviour.
+ * accepted and ignored. May be called from any thread, once no thread still reads the error;
+ * freeing the same error twice is undefined behaviour.
  */
 void qcc_radar_error_free(struct qcc_radar_error *err);
 
 /**
- * Frees a report info with its `url`. NULL is accepted and ignored. Freeing it twice is
- * undefined behaviour.
+ * Frees a report info with its `url`. NULL is accepted and ignored. May be called from any
+ * thread, once no thread still reads it; freeing it twice is undefined behaviour.
  */
 void qcc_radar_report_info_free(struct qcc_radar_report_info *info);
 
 /**
  * Frees a report with its strings and file array (the files on disk stay). NULL is accepted
- * and ignored. Freeing it twice is undefined behaviour.
+ * and ignored. May be called from any thread, once no thread still reads it; freeing it twice
+ * is undefined behaviour.
  */
 void qcc_radar_report_free(struct qcc_radar_report *report);
 
@@ -455,8 +458,8 @@ const char *qcc_radar_version(void);
 /**
  * Frees a string that qcc-radar handed to the caller as owned (an order number from
  * qcc_radar_create_report()). NULL is accepted and ignored. Do not pass strings lent by an
- * error or a report (they are freed with their owner), nor strings from malloc(); freeing the
- * same string twice is undefined behaviour.
+ * error or a report (they are freed with their owner), nor strings from malloc(). May be
+ * called from any thread; freeing the same string twice is undefined behaviour.
  */
 void qcc_radar_string_free(char *s);
 

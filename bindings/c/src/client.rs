@@ -138,9 +138,10 @@ pub extern "C" fn qcc_radar_client_new(
     })
 }
 
-/// Frees a client. NULL is accepted and ignored. No call with this client may still be running
-/// in another thread, and the client must not be used afterwards; results it returned (reports,
-/// strings, errors) stay valid and are freed separately.
+/// Frees a client. NULL is accepted and ignored. May be called from any thread, but no call with
+/// this client may still be running in another thread, and the client must not be used
+/// afterwards; results it returned (reports, strings, errors) stay valid and are freed
+/// separately.
 #[no_mangle]
 pub extern "C" fn qcc_radar_client_free(client: *mut Client) {
     if !client.is_null() {

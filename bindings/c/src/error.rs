@@ -115,7 +115,8 @@ pub extern "C" fn qcc_radar_error_server_message(err: *const Error) -> *const c_
 }
 
 /// Frees an error returned through an `err` out-argument, with the strings it lent. NULL is
-/// accepted and ignored. Freeing the same error twice is undefined behaviour.
+/// accepted and ignored. May be called from any thread, once no thread still reads the error;
+/// freeing the same error twice is undefined behaviour.
 #[no_mangle]
 pub extern "C" fn qcc_radar_error_free(err: *mut Error) {
     if !err.is_null() {

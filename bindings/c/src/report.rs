@@ -104,8 +104,8 @@ fn free_owned(s: *const c_char) {
     }
 }
 
-/// Frees a report info with its `url`. NULL is accepted and ignored. Freeing it twice is
-/// undefined behaviour.
+/// Frees a report info with its `url`. NULL is accepted and ignored. May be called from any
+/// thread, once no thread still reads it; freeing it twice is undefined behaviour.
 #[no_mangle]
 pub extern "C" fn qcc_radar_report_info_free(info: *mut ReportInfo) {
     if info.is_null() {
@@ -117,7 +117,8 @@ pub extern "C" fn qcc_radar_report_info_free(info: *mut ReportInfo) {
 }
 
 /// Frees a report with its strings and file array (the files on disk stay). NULL is accepted
-/// and ignored. Freeing it twice is undefined behaviour.
+/// and ignored. May be called from any thread, once no thread still reads it; freeing it twice
+/// is undefined behaviour.
 #[no_mangle]
 pub extern "C" fn qcc_radar_report_free(report: *mut Report) {
     if report.is_null() {

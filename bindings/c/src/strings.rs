@@ -53,8 +53,8 @@ pub extern "C" fn qcc_radar_version() -> *const c_char {
 
 /// Frees a string that qcc-radar handed to the caller as owned (an order number from
 /// qcc_radar_create_report()). NULL is accepted and ignored. Do not pass strings lent by an
-/// error or a report (they are freed with their owner), nor strings from malloc(); freeing the
-/// same string twice is undefined behaviour.
+/// error or a report (they are freed with their owner), nor strings from malloc(). May be
+/// called from any thread; freeing the same string twice is undefined behaviour.
 #[no_mangle]
 pub extern "C" fn qcc_radar_string_free(s: *mut c_char) {
     if !s.is_null() {
