@@ -116,3 +116,39 @@ def test_exception_classes_cover_every_kind() -> None:
     assert issubclass(qcc_radar.ConfigError, ValueError)
     e = qcc_radar.WaitTimeoutError("late", code=None)
     assert str(e) == "late" and e.kind == "timeout"
+
+
+def test_logging_from_many_threads_and_a_loop_does_not_deadlock(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """Runtime threads attach to Python to log while callers wait, in threads and in asyncio."""
+    import asyncio
+    import threading
+
+    caplog.set_level(1, logger="qcc_radar")
+    with qcc_radar.Sandbox("flaky") as sb:
+        client = sb.client(**FAST)
+        aclient = sb.async_client(**FAST)
+        errors: list = []
+
+        def work(i: int) -> None:
+            try:
+                assert client.fetch_report("day", tmp_path / f"t{i}") is not None
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        async def gather() -> list:
+            return await asyncio.gather(
+                *(aclient.fetch_report("week", tmp_path / f"a{i}") for i in range(4))
+            )
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        assert all(asyncio.run(gather()))
+        for t in threads:
+            t.join(60)
+            assert not t.is_alive(), "a thread hung"
+        assert not errors, errors
+        assert sb.orders_placed == 10
+    assert sum("report ordered" in r.getMessage() for r in caplog.records) == 10
