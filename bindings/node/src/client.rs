@@ -49,7 +49,7 @@ fn out_dir(value: &str) -> napi::Result<PathBuf> {
 #[napi]
 impl NativeClient {
     /// Builds a client; unset options fall back to the environment. Throws a `config` error.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
         let client = options
             .unwrap_or_default()
@@ -66,31 +66,31 @@ impl NativeClient {
     }
 
     /// The base URL requests go to.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
 
     /// The app key in use.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn app_key(&self) -> String {
         self.app_key.clone()
     }
 
     /// The default wait deadline, ms.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn wait_timeout_ms(&self) -> f64 {
         self.wait_timeout_ms
     }
 
     /// Whether `close()` was called.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn closed(&self) -> bool {
         self.ops.is_closed()
     }
 
     /// How many calls are still running.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn running(&self) -> u32 {
         u32::try_from(self.ops.running()).unwrap_or(u32::MAX)
     }
@@ -122,7 +122,7 @@ impl NativeClient {
 
     /// Orders a report (`day`, `week` or `month`); resolves to the order number, or `null`
     /// when there were no risk changes. Never retried once sent: a retry could pay twice.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn create_report(
         &self,
         env: &Env,
@@ -137,7 +137,7 @@ impl NativeClient {
     }
 
     /// Asks where an order stands.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn report_info(
         &self,
         env: &Env,
@@ -151,7 +151,7 @@ impl NativeClient {
     }
 
     /// Polls until the report is made; `timeoutMs` defaults to the client's wait timeout.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn wait_for_report(
         &self,
         env: &Env,
@@ -173,7 +173,7 @@ impl NativeClient {
     }
 
     /// Downloads a made report into `outDir` and extracts it.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn download_report(
         &self,
         env: &Env,
@@ -190,7 +190,7 @@ impl NativeClient {
 
     /// The whole flow: order, wait, download, extract. Resolves to `null` when there were no
     /// risk changes.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn fetch_report(
         &self,
         env: &Env,
@@ -215,14 +215,14 @@ impl NativeClient {
     }
 
     /// Aborts operation `op` if it is still running; returns whether it was.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn cancel(&self, op: u32) -> bool {
         self.ops.cancel(op, AbortReason::Signal)
     }
 
     /// Aborts every running call (they reject with kind `cancelled`), drops the client and
     /// its connections, and refuses further calls. Safe to call twice.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn close(&self) {
         self.ops.close();
         self.client.lock().unwrap_or_else(|p| p.into_inner()).take();

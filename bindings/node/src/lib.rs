@@ -7,6 +7,10 @@
 //! `AbortSignal` and `close()`, and errors that `node/errors.js` can rebuild as `QccError`s.
 //! The public API is the hand-written layer in `node/` (`index.js`, `index.d.ts`); the
 //! classes here are its private engine (`native.js`, generated).
+//!
+//! Every export is declared with `catch_unwind`, so a bug that panics becomes an `internal`
+//! `QccError` instead of unwinding into Node (which would abort the process); a panic inside a
+//! task is caught by the runtime and rejects its promise the same way.
 
 #![deny(missing_docs)]
 
@@ -19,7 +23,7 @@ pub mod sandbox;
 pub mod sign;
 
 /// The version of the Rust client inside this addon.
-#[napi_derive::napi]
+#[napi_derive::napi(catch_unwind)]
 pub fn native_version() -> String {
     qcc_radar::VERSION.to_string()
 }

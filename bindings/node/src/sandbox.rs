@@ -145,7 +145,7 @@ impl NativeSandbox {
 }
 
 /// Starts a sandbox on 127.0.0.1; resolves once it accepts connections.
-#[napi]
+#[napi(catch_unwind)]
 pub fn start_sandbox(
     env: &Env,
     options: Option<SandboxOptions>,
@@ -175,45 +175,45 @@ pub fn start_sandbox(
 #[napi]
 impl NativeSandbox {
     /// `http://127.0.0.1:PORT`.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
 
     /// The app key to give a client.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn app_key(&self) -> String {
         self.app_key.clone()
     }
 
     /// The secret key to give a client.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn secret_key(&self) -> String {
         self.secret_key.clone()
     }
 
     /// The scenario it runs.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn scenario(&self) -> String {
         self.scenario.clone()
     }
 
     /// How many orders were placed (createReport answered 200): what the real API would bill.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn orders_placed(&self) -> napi::Result<u32> {
         self.with(|s| u32::try_from(s.orders_placed()).unwrap_or(u32::MAX))
     }
 
     /// How many requests reached `endpoint` (`createReport`, `getReportInfo`, `download`,
     /// `other`).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn count(&self, endpoint: String) -> napi::Result<u32> {
         let e = self::endpoint(&endpoint)?;
         self.with(|s| u32::try_from(s.count(e)).unwrap_or(u32::MAX))
     }
 
     /// Every request so far, oldest first.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn requests(&self) -> napi::Result<Vec<SandboxRequest>> {
         self.with(|s| {
             s.requests()
@@ -232,7 +232,7 @@ impl NativeSandbox {
     }
 
     /// Stops serving and drops open connections. Safe to call twice.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn close(&self, env: &Env) -> napi::Result<AsyncBlock<()>> {
         let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
         AsyncBlockBuilder::new(async move {

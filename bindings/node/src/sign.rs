@@ -8,7 +8,7 @@ use crate::error;
 /// The Token for `appKey`, `timespan` (Unix seconds) and `secretKey`: upper-case hex MD5 of the
 /// three concatenated. The timespan arrives as a BigInt so no JavaScript number is ever
 /// rounded; `index.js` converts safe integers.
-#[napi(js_name = "sign")]
+#[napi(js_name = "sign", catch_unwind)]
 pub fn sign_token(app_key: String, timespan: BigInt, secret_key: String) -> napi::Result<String> {
     let value = timespan.words.first().copied().unwrap_or(0);
     let negative = timespan.sign_bit && value != 0;
