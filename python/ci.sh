@@ -9,12 +9,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 VENV="$ROOT/target/python-venv"
-# maturin gets its own target dir: it builds with different settings than the workspace's
-# debug build, and sharing one would make each invalidate the other.
-export CARGO_TARGET_DIR="$ROOT/target/maturin"
-# That build is from scratch, so keep it lean: no debug info, no incremental state.
-export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
-export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# maturin shares the workspace's target dir: CI has just built every dependency there in the
+# dev profile, so only pyo3 and this crate are rebuilt with maturin's settings (seconds, where
+# a separate dir rebuilds everything). Nothing after this step in CI builds pyo3 again.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PY="${PYTHON:-python3}"
 
 START=$SECONDS
