@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::order_no::OrderNo;
+use crate::redact::redact_text;
 use crate::report_link::ReportLink;
 use crate::report_status::ReportStatus;
 use crate::status_code::lookup_status;
@@ -64,6 +65,8 @@ fn preview(body: &[u8]) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A body cut off in the middle of getReportInfo's answer can hold the signed link.
+    shown = redact_text(&shown);
     if body.len() > MAX {
         shown.push('…');
     }
@@ -71,7 +74,10 @@ fn preview(body: &[u8]) -> String {
 }
 
 fn unreadable(endpoint: &str, body: &[u8], content_type: Option<&str>, why: &str) -> Error {
-    let ct = content_type.unwrap_or("none");
+    let ct = match content_type {
+        Some(ct) => preview(ct.as_bytes()),
+        None => "none".to_string(),
+    };
     let what = if body.is_empty() {
         "an empty body".to_string()
     } else {
@@ -286,6 +292,25 @@ mod tests {
             parse_create_report(b, None).unwrap(),
             CreateReportOutcome::NoChange
         );
+    }
+
+    #[test]
+    fn a_cut_off_answer_never_quotes_the_signed_link() {
+        // Found by fuzz/parse_response: an unreadable body's preview showed the link's query.
+        let body = br#"{"result":{"reportUrl":"https://f/r.zip?OSSAccessKeyId=LTAIabc&Signature=k%2FD2Yb67MK3O6&Expires=17"#;
+        let e = parse_report_info(body, Some("application/json")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport);
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("k%2FD2"), "{shown}");
+        assert!(!shown.contains("LTAIabc"), "{shown}");
+        assert!(shown.contains("https://f/r.zip?<redacted>"), "{shown}");
+        // The same when the body starts inside the link, and in the content type.
+        let e = parse_report_info(
+            b"eyId=LTAIabc&Signature=k%2FD2Yb67MK3O6\"}}",
+            Some("text/plain; Signature=k%2FD2Yb67MK3O6"),
+        )
+        .unwrap_err();
+        assert!(!format!("{e:?}").contains("k%2FD2"), "{e:?}");
     }
 
     #[test]
