@@ -100,7 +100,19 @@ export interface ClientOptions {
   proxy?: string
   /** Appended to the user agent. */
   userAgentSuffix?: string
+  /**
+   * Called on the JS thread as the work advances (download events at most every 100 ms, plus
+   * the last). It never keeps the process alive; an exception it throws becomes a warning.
+   */
+  onProgress?: (event: ProgressEvent) => void
 }
+
+/** A step of an order's progress; `type` tells which. */
+export type ProgressEvent =
+  | { type: 'ordered'; orderNo: string }
+  | { type: 'polled'; orderNo: string; status: ReportStatus; polls: number; elapsedMs: number }
+  | { type: 'downloading'; orderNo: string; received: number; total: number | null }
+  | { type: 'extracting'; orderNo: string; done: number; total: number }
 
 /** Where an order stands. */
 export interface ReportInfo {

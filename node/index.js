@@ -32,7 +32,7 @@ const SCENARIOS = Object.freeze([
   'large',
 ])
 
-/** @type {Record<string, 'string'|'number'|'boolean'>} */
+/** @type {Record<string, 'string'|'number'|'boolean'|'function'>} */
 const CLIENT_OPTIONS = {
   appKey: 'string',
   secretKey: 'string',
@@ -51,6 +51,7 @@ const CLIENT_OPTIONS = {
   caFile: 'string',
   proxy: 'string',
   userAgentSuffix: 'string',
+  onProgress: 'function',
 }
 
 /** @type {Record<string, 'string'|'number'|'boolean'>} */
@@ -72,7 +73,7 @@ const WHOLE = new Set(['maxAttempts', 'pollsUntilReady', 'port'])
 /**
  * Copies the known, defined options after checking their types; unknown names are refused.
  * @param {unknown} options
- * @param {Record<string, 'string'|'number'|'boolean'>} schema
+ * @param {Record<string, 'string'|'number'|'boolean'|'function'>} schema
  * @param {string} what
  * @returns {Record<string, any>}
  */
@@ -162,6 +163,41 @@ function toReport(report) {
 }
 
 /**
+ * A native progress event as the public, per-type shape.
+ * @param {import('./native.js').ProgressEvent} e
+ */
+function toProgress(e) {
+  switch (e.type) {
+    case 'polled':
+      return { type: e.type, orderNo: e.orderNo, status: e.status, polls: e.polls, elapsedMs: e.elapsedMs }
+    case 'downloading':
+      return { type: e.type, orderNo: e.orderNo, received: e.received, total: e.total ?? null }
+    case 'extracting':
+      return { type: e.type, orderNo: e.orderNo, done: e.done, total: e.total }
+    default:
+      return { type: e.type, orderNo: e.orderNo }
+  }
+}
+
+/**
+ * Wraps the user's progress callback: shapes each event, and turns an exception it throws into
+ * a process warning, since there is no caller to hand it to and it must not crash the process.
+ * @param {(event: any) => void} onProgress
+ * @returns {(event: import('./native.js').ProgressEvent) => void}
+ */
+function progressListener(onProgress) {
+  return (event) => {
+    try {
+      onProgress(toProgress(event))
+    } catch (err) {
+      process.emitWarning(`the onProgress callback threw: ${err instanceof Error ? err.message : String(err)}`, {
+        type: 'QccRadarWarning',
+      })
+    }
+  }
+}
+
+/**
  * The QCC risk-monitoring report client. Every method that touches the network or the disk
  * returns a Promise and runs off the event loop. Call `close()` when done.
  */
@@ -175,9 +211,9 @@ class Client {
    *   `QCC_SECRET_KEY` and `QCC_BASE_URL`.
    */
   constructor(options) {
-    const picked = pickOptions(options, CLIENT_OPTIONS, 'Client')
+    const { onProgress, ...picked } = pickOptions(options, CLIENT_OPTIONS, 'Client')
     try {
-      this.#native = new native.NativeClient(picked)
+      this.#native = new native.NativeClient(picked, onProgress ? progressListener(onProgress) : undefined)
     } catch (err) {
       throw fromNative(err)
     }

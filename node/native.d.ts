@@ -11,8 +11,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The native client. Use `Client` from `index.js`, which adds `AbortSignal`s and `QccError`s. */
 export declare class NativeClient {
-  /** Builds a client; unset options fall back to the environment. Throws a `config` error. */
-  constructor(options?: ClientOptions | undefined | null)
+  /**
+   * Builds a client; unset options fall back to the environment. Throws a `config` error.
+   * `onProgress` receives progress events on the JS thread.
+   */
+  constructor(options?: ClientOptions | undefined | null, onProgress?: ((arg: ProgressEvent) => void) | undefined | null)
   /** The base URL requests go to. */
   get baseUrl(): string
   /** The app key in use. */
@@ -135,6 +138,26 @@ export interface NativeReportInfo {
 
 /** The version of the Rust client inside this addon. */
 export declare function nativeVersion(): string
+
+/** One progress event. `type` says which fields are set. */
+export interface ProgressEvent {
+  /** `ordered`, `polled`, `downloading` or `extracting`. */
+  type: string
+  /** The order concerned. */
+  orderNo: string
+  /** `polled`: the status answered (`P`, `S` or `F`). */
+  status?: string
+  /** `polled`: polls so far in this wait. */
+  polls?: number
+  /** `polled`: time waited so far, ms. */
+  elapsedMs?: number
+  /** `downloading`: bytes received so far. */
+  received?: number
+  /** `downloading`: the archive's size when known; `extracting`: entries in all. */
+  total?: number
+  /** `extracting`: entries done. */
+  done?: number
+}
 
 /** How to start a sandbox. Every field is optional. */
 export interface SandboxOptions {

@@ -4,7 +4,15 @@ import { Client, QccError, Sandbox, sign, type Report, type ReportInfo } from 'q
 
 async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report | null> {
   const sandbox: Sandbox = await Sandbox.start({ scenario: 'normal', pollsUntilReady: 1 })
-  const client = new Client({ ...sandbox.clientOptions(), pollInitialMs: 50, waitTimeoutMs: 60_000 })
+  const client = new Client({
+    ...sandbox.clientOptions(),
+    pollInitialMs: 50,
+    waitTimeoutMs: 60_000,
+    onProgress: (event) => {
+      if (event.type === 'downloading') console.log(`${event.received} of ${event.total ?? '?'} bytes`)
+      else if (event.type === 'polled') console.log(`poll ${event.polls}: ${event.status}`)
+    },
+  })
   try {
     const orderNo: string | null = await client.createReport('day', { signal })
     if (orderNo === null) return null

@@ -91,6 +91,7 @@ test('bad client options throw config synchronously', () => {
   assert.throws(() => new Client({ ...base, appkey: 'typo' }), (e) => e instanceof QccError && /appkey/.test(e.message))
   assert.throws(() => new Client({ ...base, secretKey: 'with\nnewline' }), (e) => e instanceof QccError && e.kind === 'config' && !e.message.includes('with\nnewline'))
   assert.throws(() => new Client('k'), (e) => e instanceof QccError && e.kind === 'config')
+  assert.throws(() => new Client({ ...base, onProgress: 'log' }), (e) => e instanceof QccError && /onProgress/.test(e.message))
 })
 
 test('credentials and base URL fall back to QCC_* environment variables', async (t) => {

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder};
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, Function};
 use napi::Env;
 use napi_derive::napi;
 use qcc_radar::{OrderNo, ReportType};
@@ -17,6 +17,7 @@ use qcc_radar::{OrderNo, ReportType};
 use crate::error::{self, IntoNapi};
 use crate::operations::{closed_error, AbortReason, Operations};
 use crate::options::{millis, ClientOptions};
+use crate::progress::{self, ProgressEvent};
 use crate::report::{NativeReport, NativeReportInfo};
 
 /// The native client. Use `Client` from `index.js`, which adds `AbortSignal`s and `QccError`s.
@@ -49,13 +50,17 @@ fn out_dir(value: &str) -> napi::Result<PathBuf> {
 #[napi]
 impl NativeClient {
     /// Builds a client; unset options fall back to the environment. Throws a `config` error.
+    /// `onProgress` receives progress events on the JS thread.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
-        let client = options
-            .unwrap_or_default()
-            .to_builder()?
-            .build()
-            .into_napi()?;
+    pub fn new(
+        options: Option<ClientOptions>,
+        on_progress: Option<Function<'_, ProgressEvent, ()>>,
+    ) -> napi::Result<Self> {
+        let mut builder = options.unwrap_or_default().to_builder()?;
+        if let Some(callback) = on_progress {
+            builder = builder.on_progress(progress::forwarder(callback)?);
+        }
+        let client = builder.build().into_napi()?;
         Ok(NativeClient {
             base_url: client.base_url().to_string(),
             app_key: client.app_key().to_string(),

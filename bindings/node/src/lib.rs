@@ -18,6 +18,7 @@ pub mod client;
 pub mod error;
 pub mod operations;
 pub mod options;
+pub mod progress;
 pub mod report;
 pub mod sandbox;
 pub mod sign;
