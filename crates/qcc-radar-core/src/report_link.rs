@@ -9,7 +9,7 @@ use std::fmt;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::redact::redact_url;
+use crate::redact::{redact_text, redact_url};
 
 /// A validated report link (`http` or `https`).
 #[derive(Clone, PartialEq, Eq)]
@@ -26,7 +26,8 @@ impl ReportLink {
         let url = Url::parse(&joined).map_err(|e| {
             Error::transport(format!(
                 "getReportInfo returned a report link that is not a URL ({e}): {}",
-                redact_url(&joined)
+                // Not a URL, so its query may not start at a '?': scrub signatures anywhere.
+                redact_text(&redact_url(&joined))
             ))
         })?;
         if url.scheme() != "http" && url.scheme() != "https" {
@@ -110,6 +111,19 @@ mod tests {
         assert!(!l.is_expired(1708137000, 30));
         let shown = format!("{l:?} {l}");
         assert!(!shown.contains("Signature"), "{shown}");
+    }
+
+    #[test]
+    fn an_unparsable_link_is_not_quoted_with_its_signature() {
+        // Found by fuzz/parse_response: a link that is not a URL (here a bad port) was quoted
+        // whole when its signature did not follow a '?'.
+        let e =
+            ReportLink::parse("https://h:99999/r.zip&Signature=k%2FD2Yb67&OSSAccessKeyId=LTAIabc")
+                .unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("k%2FD2"), "{shown}");
+        assert!(!shown.contains("LTAIabc"), "{shown}");
+        assert!(shown.contains("Signature=<redacted>"), "{shown}");
     }
 
     #[test]
