@@ -54,8 +54,9 @@ pub fn redact_text(text: &str) -> String {
         while let Some(i) = rest.to_ascii_lowercase().find(key) {
             let (head, tail) = rest.split_at(i + key.len());
             scrubbed.push_str(head);
+            // Only what certainly ends a value: a quote or `<` may be part of it.
             let end = tail
-                .find(|c: char| ends_token(c) || matches!(c, '&' | ';'))
+                .find(|c: char| c.is_whitespace() || matches!(c, '&' | '"' | '\\'))
                 .unwrap_or(tail.len());
             if end > 0 {
                 scrubbed.push_str("<redacted>");
@@ -82,6 +83,10 @@ mod tests {
         assert_eq!(
             redact_text("eyId=LTAI&Signature=k%2FD2Yb67&x=1 and SIGNATURE=zz"),
             "eyId=LTAI&Signature=<redacted>&x=1 and SIGNATURE=<redacted>"
+        );
+        assert_eq!(
+            redact_text(r#"{"u":"x.zip?Signature='k%2FD2Yb67"}"#),
+            r#"{"u":"x.zip?Signature=<redacted>"}"#
         );
         assert_eq!(
             redact_text("OSSAccessKeyId=LTAIabc&Expires=9"),
