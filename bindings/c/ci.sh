@@ -2,7 +2,7 @@
 # CI for the C library (bindings/c): run from the repository root, as root, on a fresh Debian
 # machine after `cargo build --workspace` (debug).
 #
-#  1. installs what is missing (gcc, g++, make, pkg-config, valgrind);
+#  1. installs what is missing (gcc, g++, make, cmake, pkg-config, valgrind);
 #  2. builds the debug and release libraries, which regenerates include/qcc_radar.h, and fails
 #     when the committed header differs from the generated one;
 #  3. checks that the header compiles as C99, C11 and C++11;
@@ -11,7 +11,8 @@
 #     and with AddressSanitizer + LeakSanitizer (debug static build);
 #  5. builds examples/fetch.c against the shared and the static library through pkg-config and
 #     runs both against sandboxes;
-#  6. installs into a scratch prefix and builds the example from there, as a user would.
+#  6. installs into a scratch prefix and builds the example from there with gcc + pkg-config
+#     and with CMake, as a user would, and runs both.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -21,7 +22,7 @@ step() { printf '\n==> c: %s\n' "$*" >&2; }
 
 step "tools"
 missing=()
-for tool in gcc:gcc g++:g++ make:make pkg-config:pkg-config valgrind:valgrind; do
+for tool in gcc:gcc g++:g++ make:make cmake:cmake pkg-config:pkg-config valgrind:valgrind; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -81,5 +82,9 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 gcc -std=c11 -Wall -Wextra -Werror -o "$prefix/fetch" bindings/c/examples/fetch.c \
   $(pkg-config --cflags --libs qcc_radar) -Wl,-rpath,"$(pkg-config --variable=libdir qcc_radar)"
 bindings/c/tests/with-sandbox.sh normal "$prefix/fetch" month "$prefix/reports" | grep '^report JKMONTH-'
+cmake -S bindings/c/examples -B "$prefix/cmake-build" >/dev/null
+cmake --build "$prefix/cmake-build" >/dev/null
+bindings/c/tests/with-sandbox.sh no_change "$prefix/cmake-build/fetch" week "$prefix/reports" |
+  grep '^no risk changes: no week report'
 
 step "c: all passed"
