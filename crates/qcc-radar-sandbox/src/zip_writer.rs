@@ -76,25 +76,14 @@ impl DosDateTime {
         let second = u16::try_from(secs % 60).unwrap_or(0);
         DosDateTime {
             time: (hour << 11) | (minute << 5) | (second / 2),
-            date: (year << 9) | (u16::from(month) << 5) | u16::from(day),
+            date: (year << 9)
+                | (u16::try_from(month).unwrap_or(1) << 5)
+                | u16::try_from(day).unwrap_or(1),
         }
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u8::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+pub(crate) use qcc_radar_core::period::civil_from_days;
 
 /// Everything the two per-entry headers say about an entry.
 #[derive(Clone, Debug)]
