@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
+use crate::redact::redact_text;
 use crate::report_type::truncate_for_message;
 
 /// Where the report's generation stands.
@@ -34,7 +35,8 @@ impl ReportStatus {
             "F" | "f" => Ok(ReportStatus::Failed),
             _ => Err(Error::transport(format!(
                 "getReportInfo answered with an unknown reportStatus {:?}; expected P, S or F",
-                truncate_for_message(s)
+                // A garbled answer can put the signed link here; never quote its query.
+                redact_text(&truncate_for_message(s))
             ))),
         }
     }
@@ -61,5 +63,16 @@ mod tests {
         }
         assert!(ReportStatus::from_letter("X").is_err());
         assert!(ReportStatus::from_letter("").is_err());
+    }
+
+    #[test]
+    fn an_unknown_status_is_quoted_without_a_signature() {
+        // Found by fuzz/parse_response: a garbled answer with the link in reportStatus.
+        let e = ReportStatus::from_letter("https://f/r.zip?Expires=1&Signature=k%2FD2Yb67")
+            .unwrap_err();
+        assert!(!e.message().contains("k%2FD2"), "{e}");
+        let e = ReportStatus::from_letter("r.zip&Signature=k%2FD2Yb67").unwrap_err();
+        assert!(!e.message().contains("k%2FD2"), "{e}");
+        assert!(e.message().contains("Signature=<redacted>"), "{e}");
     }
 }
