@@ -3,7 +3,6 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::redact::redact_text;
 use crate::report_type::truncate_for_message;
 
 /// Where the report's generation stands.
@@ -35,8 +34,7 @@ impl ReportStatus {
             "F" | "f" => Ok(ReportStatus::Failed),
             _ => Err(Error::transport(format!(
                 "getReportInfo answered with an unknown reportStatus {:?}; expected P, S or F",
-                // A garbled answer can put the signed link here; never quote its query.
-                redact_text(&truncate_for_message(s))
+                truncate_for_message(s)
             ))),
         }
     }

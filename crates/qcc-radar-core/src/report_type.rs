@@ -54,8 +54,12 @@ impl FromStr for ReportType {
     }
 }
 
+/// Text from outside (an argument, a server's field) as an error message quotes it: at most 64
+/// characters, and never a signed link's query or signature, since a garbled answer can put the
+/// link into any field.
 pub(crate) fn truncate_for_message(s: &str) -> String {
-    s.chars().take(64).collect()
+    let cut: String = s.chars().take(64).collect();
+    crate::redact::redact_text(&cut)
 }
 
 #[cfg(test)]
