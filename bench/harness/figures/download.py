@@ -68,7 +68,12 @@ def _one_size(tools: Tools, size: int, reps: int) -> Tuple[Dict[str, List[Tuple[
         curl = lambda d: ["curl", "-sS", "--fail", "-o", f"{d}/r.zip", url]  # noqa: E731
         # Warm-up: the sandbox computes the archive's CRCs on its first download.
         timed(curl)()
-        results = alternate(reps, {"ours": timed(ours), "curl+unzip": timed(curl_unzip), "curl": timed(curl)})
+        sides = {"ours": timed(ours), "curl+unzip": timed(curl_unzip), "curl": timed(curl)}
+        if tools.which("eatmydata"):
+            # Diagnostic: the same command with fsync made a no-op, to show what the archive's
+            # durability costs (see FINDINGS.md).
+            sides["ours-nofsync"] = timed(lambda d: ["eatmydata"] + ours(d))
+        results = alternate(reps, sides)
     commands = {
         "sandbox": f"{sb.command}  # ORDER from `qcc-radar create`, URL from `qcc-radar status ORDER --json`",
         "ours": f"/usr/bin/time -v {rel(tools, tools.qcc)} -q download $ORDER --out $DIR",
@@ -119,6 +124,20 @@ def measure(tools: Tools) -> List[Row]:
                 f"{cmds['ours']}  vs  {cmds['curl']}",
             )
         )
+        if headline and "ours-nofsync" in wall:
+            r3 = wall["ours-nofsync"] / wall["curl"]
+            rows.append(
+                Row(
+                    f"download+extract {_size_name(large)} with fsync disabled (eatmydata): wall vs curl -o alone",
+                    fmt_s(wall["ours-nofsync"]),
+                    fmt_s(wall["curl"]),
+                    fmt_ratio(r3),
+                    "— (diagnostic)",
+                    verdict(None),
+                    f"eatmydata {rel(tools, tools.qcc)} -q download $ORDER --out $DIR  vs  {cmds['curl']}",
+                    ["what the archive's fsync before its atomic rename costs: compare with the row without eatmydata"],
+                )
+            )
     rows.append(
         Row(
             f"download+extract {_size_name(small)}: peak RSS",

@@ -48,6 +48,18 @@ def _own_loop(tools: Tools, cmds: Dict[str, List[str]], runs: int) -> Dict[str, 
     return times
 
 
+def _stdlib_pulled_in(tools: Tools) -> str:
+    """The top-level standard-library modules `import qcc_radar` loads, comma-separated: the
+    share of its start-up that is Python's own, separated from the package's."""
+    probe = (
+        "import sys; before = set(sys.modules); import qcc_radar; "
+        "print(','.join(sorted(m for m in set(sys.modules) - before "
+        "if '.' not in m and not m.startswith(('_', 'qcc_radar')))))"
+    )
+    out, _ = run([str(tools.venv_python), "-c", probe], timeout=60, cwd=tools.work)
+    return out.strip() or "sys"
+
+
 def _measure(tools: Tools, cmds: Dict[str, List[str]]) -> Dict[str, List[float]]:
     if tools.which("hyperfine"):
         rounds, runs = (1, 10) if tools.quick else (3, 20)
@@ -63,8 +75,16 @@ def measure(tools: Tools) -> List[Row]:
         rows.append(Row.skipped("start-up: python -c 'import qcc_radar' vs python -c pass", problem))
     else:
         py = str(tools.venv_python)
-        t = _measure(tools, {"ours": [py, "-c", "import qcc_radar"], "base": [py, "-c", "pass"]})
-        o, b = median(t["ours"]), median(t["base"])
+        stdlib = _stdlib_pulled_in(tools)
+        t = _measure(
+            tools,
+            {
+                "ours": [py, "-c", "import qcc_radar"],
+                "base": [py, "-c", "pass"],
+                "stdlib": [py, "-c", f"import {stdlib}"],
+            },
+        )
+        o, b, s = median(t["ours"]), median(t["base"]), median(t["stdlib"])
         rows.append(
             Row(
                 "start-up: python -c 'import qcc_radar' vs python -c pass",
@@ -75,6 +95,18 @@ def measure(tools: Tools) -> List[Row]:
                 verdict(o - b <= 0.050),
                 f"{how} \"python -c 'import qcc_radar'\" \"python -c pass\"",
                 [f"median of {len(t['ours'])} runs each, {how}; python is the bench venv's"],
+            )
+        )
+        rows.append(
+            Row(
+                "start-up: import qcc_radar vs importing just the stdlib modules it loads",
+                fmt_ms(o),
+                fmt_ms(s),
+                f"{fmt_ratio(o / s)} (+{(o - s) * 1000:.1f} ms)",
+                "— (diagnostic)",
+                verdict(None),
+                f"{how} \"python -c 'import qcc_radar'\" \"python -c 'import <the stdlib modules it loads>'\"",
+                [f"the stdlib modules: {stdlib}"],
             )
         )
     q = str(tools.qcc)
