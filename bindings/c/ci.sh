@@ -37,7 +37,9 @@ step "build: the sandbox command and the debug library (regenerates include/qcc_
 # Touching the cbindgen config makes the build script run even when nothing else changed, so
 # the header below is always the one this source generates.
 touch bindings/c/cbindgen.toml
-cargo build --locked -p qcc-radar-cli -p qcc-radar-c
+# The whole workspace, as scripts/test-all.sh builds it: the same feature set, so nothing is
+# rebuilt there but this build script.
+cargo build --locked --workspace
 export QCC_RADAR_BIN="${QCC_RADAR_BIN:-$CARGO_TARGET_DIR/debug/qcc-radar}"
 
 step "header drift: include/qcc_radar.h must match what cbindgen generates"

@@ -22,7 +22,8 @@ if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then
 fi
 
 step "the sandbox binary (qcc-radar)"
-cargo build -p qcc-radar-cli --locked --quiet
+# The whole workspace, as scripts/test-all.sh builds it, so nothing is rebuilt there.
+cargo build --workspace --locked --quiet
 QCC_RADAR_BIN="$CARGO_TARGET_DIR/debug/qcc-radar"
 
 step "mvn verify (cargo build --release, jar, JUnit 5 suite)"
