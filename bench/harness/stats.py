@@ -1,14 +1,15 @@
 """Medians and the alternating schedule every two-sided figure uses.
 
 Both sides of a figure run in one session against one sandbox, interleaved A B B A A B …, so
-a slow spell on a shared machine lands on both sides rather than on one; the figure is the
-ratio of the two medians.
+a slow spell on a shared machine lands on both sides rather than on one. Each round gives one
+ratio of two runs made seconds apart; the figure is the median of those ratios, which a busy
+neighbour moves far less than it moves either side's own numbers.
 """
 
 from __future__ import annotations
 
 import statistics
-from typing import Callable, Dict, List, Sequence, TypeVar
+from typing import Callable, Dict, List, Sequence, Tuple, TypeVar
 
 T = TypeVar("T")
 
@@ -26,6 +27,12 @@ def alternate(reps: int, sides: Dict[str, Callable[[], T]]) -> Dict[str, List[T]
         for name in order:
             out[name].append(sides[name]())
     return out
+
+
+def paired_ratio(ours: Sequence[float], base: Sequence[float]) -> Tuple[float, float, float]:
+    """(median, min, max) of the per-round ratios ours[i] / base[i]."""
+    ratios = [o / b for o, b in zip(ours, base)]
+    return median(ratios), min(ratios), max(ratios)
 
 
 def fmt_ratio(x: float) -> str:

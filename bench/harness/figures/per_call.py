@@ -13,7 +13,7 @@ import json
 from typing import Callable, Dict, List, Optional
 
 from ..sandbox import Sandbox
-from ..stats import alternate, fmt_rate, fmt_ratio, median
+from ..stats import alternate, fmt_rate, fmt_ratio, median, paired_ratio
 from ..table import Row, verdict
 from ..tools import HarnessError, Tools, json_line, rel, run
 
@@ -28,7 +28,7 @@ def _rate(cmd: List[str], env: Dict[str, str], seconds: float) -> Callable[[], f
 
 def _figure(
     name: str,
-    target_ratio: float,
+    target_ratio: Optional[float],
     target_text: str,
     ours: List[str],
     baseline: List[str],
@@ -39,16 +39,16 @@ def _figure(
 ) -> Row:
     rates = alternate(reps, {"ours": _rate(ours, env, seconds), "base": _rate(baseline, env, seconds)})
     o, b = median(rates["ours"]), median(rates["base"])
-    ratio = o / b
+    ratio, low, high = paired_ratio(rates["ours"], rates["base"])
     return Row(
         name,
         fmt_rate(o),
         fmt_rate(b),
         fmt_ratio(ratio),
         target_text,
-        verdict(ratio >= target_ratio),
+        verdict(ratio >= target_ratio if target_ratio else None),
         shown,
-        [f"median of {reps} alternating {seconds:g} s runs"],
+        [f"{reps} alternating rounds of {seconds:g} s runs; per-round ratios {low:.2f}–{high:.2f}"],
     )
 
 
@@ -75,7 +75,7 @@ def _node_problem(tools: Tools) -> Optional[str]:
 
 
 def measure(tools: Tools) -> List[Row]:
-    seconds, reps, warmup = (1.0, 3, "50") if tools.quick else (4.0, 5, "300")
+    seconds, reps, warmup = (1.0, 3, "50") if tools.quick else (3.0, 7, "300")
     s = f"{seconds:g}"
     rows: List[Row] = []
     with Sandbox(tools, "normal", "--polls-until-ready", "0", "--link-ttl", "3600") as sb:
@@ -93,6 +93,20 @@ def measure(tools: Tools) -> List[Row]:
                 bench + ["client", order, s, warmup],
                 bench + ["reqwest", order, s, warmup],
                 f"{b} report-info client $ORDER {s}  vs  {b} report-info reqwest $ORDER {s}",
+                env,
+                seconds,
+                reps,
+            )
+        )
+
+        rows.append(
+            _figure(
+                "per call, Rust: bare reqwest with the client's timeouts vs bare reqwest (diagnostic)",
+                None,
+                "— (diagnostic)",
+                bench + ["reqwest-timeouts", order, s, warmup],
+                bench + ["reqwest", order, s, warmup],
+                f"{b} report-info reqwest-timeouts $ORDER {s}  vs  {b} report-info reqwest $ORDER {s}",
                 env,
                 seconds,
                 reps,

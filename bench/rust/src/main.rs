@@ -1,7 +1,7 @@
 //! Load programs for the benchmark harness (`bench/run.sh`); each prints one JSON line.
 //!
 //! ```text
-//! qcc-radar-bench report-info client|reqwest ORDER_NO SECONDS [WARMUP_CALLS]
+//! qcc-radar-bench report-info client|reqwest|reqwest-timeouts ORDER_NO SECONDS [WARMUP_CALLS]
 //! qcc-radar-bench waits N POLL_MS TIMEOUT_SECS
 //! qcc-radar-bench load ORDER_NO SECONDS CONNECTIONS
 //! ```
@@ -80,10 +80,13 @@ fn run(args: &[String]) -> Result<String, String> {
                 Some("client") => {
                     rt.block_on(report_info::with_client(&target, order, secs, warmup))
                 }
-                Some("reqwest") => {
-                    rt.block_on(report_info::with_reqwest(&target, order, secs, warmup))
-                }
-                _ => Err("report-info takes client or reqwest".to_string()),
+                Some("reqwest") => rt.block_on(report_info::with_reqwest(
+                    &target, order, secs, warmup, false,
+                )),
+                Some("reqwest-timeouts") => rt.block_on(report_info::with_reqwest(
+                    &target, order, secs, warmup, true,
+                )),
+                _ => Err("report-info takes client, reqwest or reqwest-timeouts".to_string()),
             }?;
             Ok(rate.to_json())
         }

@@ -92,20 +92,37 @@ pub async fn with_client(
     .await
 }
 
-/// The same call with reqwest, MD5 and serde_json by hand.
+/// The same call with reqwest, MD5 and serde_json by hand. With `timeouts`, the reqwest
+/// client gets the timeouts the qcc-radar client sets by default (connect 10 s, read 60 s,
+/// 30 s per request): a diagnostic that shows what arming those timers costs per call.
 pub async fn with_reqwest(
     t: &Target,
     order: &str,
     secs: Duration,
     warmup: usize,
+    timeouts: bool,
 ) -> Result<Rate, String> {
-    let http = reqwest::Client::new();
+    let http = if timeouts {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| e.to_string())?
+    } else {
+        reqwest::Client::new()
+    };
+    let side = if timeouts {
+        "reqwest-timeouts"
+    } else {
+        "reqwest"
+    };
     // The sandbox's key and order number need no percent-encoding.
     let url = format!(
         "{}/api/radar_ext/getReportInfo?key={}&orderNo={}",
         t.base_url, t.app_key, order
     );
-    measure("reqwest", secs, warmup, || async {
+    measure(side, secs, warmup, || async {
         let ts = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_err(|e| e.to_string())?
