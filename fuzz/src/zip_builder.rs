@@ -104,10 +104,8 @@ impl Archive {
             let crc = e.crc_lie.unwrap_or_else(|| crc32fast::hash(&data));
             let usize_ = e.size_lie.unwrap_or(data.len() as u32);
             let (method, body) = if e.deflate {
-                let mut enc = flate2::write::DeflateEncoder::new(
-                    Vec::new(),
-                    flate2::Compression::fast(),
-                );
+                let mut enc =
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
                 enc.write_all(&data).expect("in memory");
                 (8u16, enc.finish().expect("in memory"))
             } else {
