@@ -9,7 +9,10 @@
 //! `tests/fault_matrix/README.md`.
 //!
 //! The secret is `QCC_LEAK_SECRET` when set (the leak scan sets it), else the suite's canary.
-//! `QCC_FAULT_MATRIX_ONLY=id,id` runs only those cases.
+//! With `QCC_LEAK_SCAN_DIR` set, every case's folder is kept under
+//! `<dir>/cli-fault-matrix/<id>/` and everything the commands printed under
+//! `<dir>/cli-fault-matrix/<id>.out`, for the scan to read. `QCC_FAULT_MATRIX_ONLY=id,id` runs
+//! only those cases.
 
 mod common;
 
@@ -62,6 +65,29 @@ fn sandbox_for(spec: &Value) -> Sandbox {
             c.large_bytes = n;
         }
     })
+}
+
+/// Where the leak scan wants this suite's files, if it is running.
+fn scan_dir() -> Option<PathBuf> {
+    std::env::var_os("QCC_LEAK_SCAN_DIR")
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join("cli-fault-matrix"))
+}
+
+/// A case's working folder: kept for the leak scan, else temporary.
+fn case_dir(id: &str) -> (PathBuf, Option<tempfile::TempDir>) {
+    match scan_dir() {
+        Some(d) => {
+            let dir = d.join(id);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("the scan folder is writable");
+            (dir, None)
+        }
+        None => {
+            let t = tempfile::tempdir().expect("a temporary folder");
+            (t.path().to_path_buf(), Some(t))
+        }
+    }
 }
 
 fn secs(ms: u64) -> String {
@@ -117,8 +143,9 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
         .or(defaults["report_type"].as_str())
         .unwrap_or("day");
     let timeout = secs(args["timeout_ms"].as_u64().unwrap_or(wait_ms));
-    let parent = tempfile::tempdir().expect("a temporary folder");
-    let out = parent.path().join("out");
+    let id = case["id"].as_str().unwrap_or("case");
+    let (parent, _guard) = case_dir(id);
+    let out = parent.join("out");
     let mut outputs = Vec::new();
 
     let order = match args["order_no"].as_str() {
@@ -156,6 +183,10 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
     let r = spawn(&mut c).finish(Duration::from_secs(120));
     outputs.push(format!("{}{}", r.stdout, r.stderr));
 
+    if let Some(d) = scan_dir() {
+        std::fs::write(d.join(format!("{id}.out")), outputs.join("\n"))
+            .expect("the output is written");
+    }
     let mut bad = Vec::new();
     let lines: Vec<&str> = r.stdout.lines().collect();
     let v: Value = match (lines.len(), lines.first().map(|l| serde_json::from_str(l))) {
@@ -212,10 +243,7 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
             ));
         }
     }
-    let beside: BTreeSet<String> = names(parent.path())
-        .into_iter()
-        .filter(|n| n != "out")
-        .collect();
+    let beside: BTreeSet<String> = names(&parent).into_iter().filter(|n| n != "out").collect();
     if !beside.is_empty() {
         bad.push(format!("written beside the out folder: {beside:?}"));
     }
@@ -255,7 +283,7 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
             bad.push("the secret is in the command's output".into());
         }
     }
-    for f in all_files(parent.path()) {
+    for f in all_files(&parent) {
         let bytes = std::fs::read(&f).unwrap_or_default();
         if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
             bad.push(format!("{} holds the secret", f.display()));

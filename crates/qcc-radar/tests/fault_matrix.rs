@@ -9,7 +9,10 @@
 //! `tests/fault_matrix/README.md`.
 //!
 //! The secret is `QCC_LEAK_SECRET` when set (the leak scan sets it), so the scan can look for
-//! it in this suite's output too. `QCC_FAULT_MATRIX_ONLY=id,id` runs only those cases.
+//! it in this suite's output too; with `QCC_LEAK_SCAN_DIR` set, every case's folder is kept
+//! under `<dir>/rust-fault-matrix/<id>/` and the captured log under
+//! `<dir>/rust-fault-matrix/trace.log`, for the scan to read. `QCC_FAULT_MATRIX_ONLY=id,id`
+//! runs only those cases.
 //!
 //! qcc-radar has no JSON dependency and this file may not add one, so a small JSON reader is
 //! included below; it reads standard JSON (RFC 8259) and is only used on the matrix.
@@ -26,6 +29,29 @@ use qcc_radar_sandbox::{Sandbox, SandboxConfig, Scenario};
 const DEFAULT_SECRET: &str = "fault-matrix-SECRET-5d1e9b";
 /// The app key the sandboxes hand out.
 const APP_KEY: &str = "fault-matrix-app-key";
+
+/// Where the leak scan wants this suite's files, if it is running.
+fn scan_dir() -> Option<PathBuf> {
+    std::env::var_os("QCC_LEAK_SCAN_DIR")
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join("rust-fault-matrix"))
+}
+
+/// A case's working folder: kept for the leak scan, else temporary.
+fn case_dir(id: &str) -> (PathBuf, Option<tempfile::TempDir>) {
+    match scan_dir() {
+        Some(d) => {
+            let dir = d.join(id);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("the scan folder is writable");
+            (dir, None)
+        }
+        None => {
+            let t = tempfile::tempdir().expect("a temporary folder");
+            (t.path().to_path_buf(), Some(t))
+        }
+    }
+}
 
 fn secret() -> String {
     std::env::var("QCC_LEAK_SECRET")
@@ -666,8 +692,9 @@ async fn run_case(m: Arc<Matrix>, case: Json, secret: String) -> Vec<String> {
         .wait_timeout(m.wait_timeout)
         .build()
         .expect("the client builds");
-    let parent = tempfile::tempdir().expect("a temporary folder");
-    let out = parent.path().join("out");
+    let id = case.get("id").str().unwrap_or("case").to_string();
+    let (parent, _guard) = case_dir(&id);
+    let out = parent.join("out");
     let got =
         match tokio::time::timeout(Duration::from_secs(120), operate(&m, &case, &client, &out))
             .await
@@ -676,7 +703,7 @@ async fn run_case(m: Arc<Matrix>, case: Json, secret: String) -> Vec<String> {
             Ok(Err(precondition)) => return vec![precondition],
             Ok(Ok(got)) => got,
         };
-    let mut bad = judge(&case, &got, sandbox.as_ref(), parent.path(), &out);
+    let mut bad = judge(&case, &got, sandbox.as_ref(), &parent, &out);
     if let Some(e) = &got.error {
         let shown = format!("{e} {e:?} {:?}", e.server_message());
         if shown.contains(&secret) {
@@ -686,7 +713,7 @@ async fn run_case(m: Arc<Matrix>, case: Json, secret: String) -> Vec<String> {
     if format!("{client:?}").contains(&secret) {
         bad.push("the client's Debug shows the secret".into());
     }
-    for f in all_files(parent.path()) {
+    for f in all_files(&parent) {
         let bytes = std::fs::read(&f).unwrap_or_default();
         if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
             bad.push(format!("{} holds the secret", f.display()));
@@ -751,6 +778,9 @@ fn every_case_of_the_fault_matrix() {
         }
     });
     let logs = capture::text();
+    if let Some(d) = scan_dir() {
+        std::fs::write(d.join("trace.log"), &logs).expect("the log is written");
+    }
     assert!(
         !logs.is_empty(),
         "the client logged something at trace level"
