@@ -77,7 +77,8 @@ def _write(path: Path, tools: Tools, rows: List[Row], started: float, argv: List
         f"- commit: {_commit(tools.root)}",
         f"- machine: {_machine()}",
         "- everything on 127.0.0.1 against `qcc-radar sandbox` processes; each two-sided figure "
-        "alternates its sides and compares medians (see bench/README.md)",
+        "alternates its sides, \"ours\" and \"baseline\" are each side's median and the ratio is "
+        "the median of the per-round ratios (see bench/README.md)",
         "",
         markdown_table(rows),
         "",

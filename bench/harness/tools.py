@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 
 class HarnessError(RuntimeError):
@@ -108,7 +108,13 @@ def run_measured(
         p = subprocess.Popen(
             full, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
         )
-        killer = threading.Timer(timeout, p.kill)
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            p.kill()
+
+        killer = threading.Timer(timeout, kill)
         killer.start()
         try:
             _, status, usage = os.wait4(p.pid, 0)
@@ -117,6 +123,8 @@ def run_measured(
         wall = time.perf_counter() - started
     p.returncode = os.waitstatus_to_exitcode(status)
     text = err_path.read_text(errors="replace")
+    if expired.is_set():
+        raise HarnessError(f"timed out after {timeout:.0f} s: {show(cmd)}")
     if p.returncode != 0:
         tail = [line.strip() for line in text.strip().splitlines() if line.strip()][:6]
         raise HarnessError(f"exit {p.returncode}: {show(cmd)}: {' / '.join(tail)}")
@@ -156,7 +164,3 @@ def json_line(stdout: str) -> str:
         if line.startswith("{"):
             return line
     raise HarnessError(f"no JSON line in: {stdout[-200:]!r}")
-
-
-def cmd_list(*parts: object) -> List[str]:
-    return [str(p) for p in parts]

@@ -38,7 +38,7 @@ def _fmt_ns(ns: float) -> str:
 
 
 def measure(tools: Tools) -> List[Row]:
-    cmd = ["cargo", "bench", "-p", "qcc-radar-core", "--bench", "signing", "--bench", "parsing"]
+    cmd = ["cargo", "bench", "--locked", "-p", "qcc-radar-core", "--bench", "signing", "--bench", "parsing"]
     if tools.quick:
         cmd += ["--profile", "dev", "--", "--quick", "--warm-up-time", "0.2", "--noplot"]
     else:
