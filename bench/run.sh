@@ -2,7 +2,7 @@
 # Runs every benchmark of issue 10 and prints one table; see bench/README.md.
 #
 #   bench/run.sh                 full run: release builds, 1 GiB downloads, several rounds;
-#                                writes bench/RESULTS.md (takes ~10 minutes after the builds)
+#                                writes bench/RESULTS.md (about 8 minutes after the builds)
 #   bench/run.sh --quick         small sizes, few rounds, debug builds (reusing CI's); writes
 #                                bench/RESULTS-quick.md (gitignored); a missed target is
 #                                reported but only a harness error fails it
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --only=*) ONLY="${1#--only=}" ;;
     --skip-build) BUILD=0 ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed -e 's/^# //' -e 's/^#$//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
