@@ -3,8 +3,10 @@
 The program orders N reports, then waits for all of them at once on one client and reports
 its own peak resident set (VmHWM) and peak thread count (sampled from /proc/self/status while
 the waits run). A client that parked a thread per wait would show ~N threads; ours should
-show the runtime's few. Rust (`qcc_radar::Client`, tasks on one runtime) and Python
-(`AsyncClient`, asyncio.gather) both run, since both are how users would do it.
+show the runtime's few. Rust (`qcc_radar::Client`, tasks on one runtime), Python
+(`AsyncClient`, asyncio.gather) and Node (`Client`, Promise.allSettled) all run, since each is
+how its users would do it; a Node process has a dozen threads (V8, libuv) before the first
+wait, so the figure to read is that the count does not move.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ..sandbox import Sandbox
 from ..stats import fmt_mib, median
 from ..table import Row, verdict
 from ..tools import HarnessError, Tools, json_line, rel, run
-from .per_call import _python_problem
+from .per_call import _node_problem, _python_problem
 
 RSS_LIMIT_KIB = 100 * 1024
 THREAD_LIMIT = 32
@@ -73,6 +75,15 @@ def measure(tools: Tools) -> List[Row]:
             cmd = [str(tools.venv_python), str(script), str(n), str(poll_ms / 1000), "120"]
             shown = f"python bench/py/waits.py {n} {poll_ms / 1000} 120"
             rows += _rows("Python AsyncClient", _runs(cmd, sb.env, reps, n), n, shown, ready_after)
+        problem = _node_problem(tools)
+        if problem:
+            rows.append(Row.skipped(f"{n:,} concurrent waits, Node Client", problem))
+        else:
+            script = tools.root / "bench" / "node" / "waits.mjs"
+            cmd = ["node", str(script), str(n), str(poll_ms), "120"]
+            env = dict(sb.env, NAPI_RS_NATIVE_LIBRARY_PATH=str(tools.node_addon))
+            shown = f"node bench/node/waits.mjs {n} {poll_ms} 120"
+            rows += _rows("Node Client", _runs(cmd, env, reps, n), n, shown, ready_after)
         for r in rows:
             r.notes.append(sb.command)
     return rows
