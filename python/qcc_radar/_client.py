@@ -14,12 +14,14 @@ and its temporary files removed, so ``task.cancel()`` followed by ``await`` leav
 
 from __future__ import annotations
 
-import asyncio
 import os
-from typing import Any, Callable, Optional, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _native
 from ._types import Report, ReportInfo
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -168,6 +170,10 @@ def _settle(fut: "asyncio.Future[Any]", exc: Optional[BaseException], value: Any
 
 
 async def _run(start: Callable[[Callable[[Optional[BaseException], Any], None]], _native.Task]) -> Any:
+    # Imported here, not at the top: `import asyncio` is half of the package's import time, and
+    # a coroutine only runs where the loop has already imported it.
+    import asyncio
+
     loop = asyncio.get_running_loop()
     fut: asyncio.Future[Any] = loop.create_future()
 
