@@ -25,8 +25,13 @@ fn signatures(text: &str) -> Vec<String> {
             .chars()
             .take_while(|c| !matches!(c, '"' | '&' | '\\') && !c.is_whitespace())
             .collect();
+        // A real signature is ASCII (base64, percent-encoded); replacement characters from a
+        // lossy decoding are not a secret and can recur wherever a preview cuts a character.
         let probe: String = value.chars().take(8).collect();
-        if probe.chars().count() == 8 && text.matches(probe.as_str()).count() == 1 {
+        if probe.len() == 8
+            && probe.chars().all(|c| c.is_ascii_graphic())
+            && text.matches(probe.as_str()).count() == 1
+        {
             out.push(probe);
         }
         from = start;
