@@ -25,11 +25,13 @@ fn signatures(text: &str) -> Vec<String> {
             .chars()
             .take_while(|c| !matches!(c, '"' | '&' | '\\') && !c.is_whitespace())
             .collect();
-        // A real signature is ASCII (base64, percent-encoded); replacement characters from a
-        // lossy decoding are not a secret and can recur wherever a preview cuts a character.
+        // A real signature is ASCII base64, percent-encoded: it has digits or symbols. Plain
+        // words ("reportSt…") can be the messages' own text, and replacement characters from a
+        // lossy decoding are no secret and recur wherever a preview cuts a character.
         let probe: String = value.chars().take(8).collect();
         if probe.len() == 8
             && probe.chars().all(|c| c.is_ascii_graphic())
+            && probe.chars().any(|c| c.is_ascii_digit() || matches!(c, '%' | '+' | '/' | '='))
             && text.matches(probe.as_str()).count() == 1
         {
             out.push(probe);
