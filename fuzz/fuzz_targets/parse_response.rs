@@ -31,7 +31,9 @@ fn signatures(text: &str) -> Vec<String> {
         let probe: String = value.chars().take(8).collect();
         if probe.len() == 8
             && probe.chars().all(|c| c.is_ascii_graphic())
-            && probe.chars().any(|c| c.is_ascii_digit() || matches!(c, '%' | '+' | '/' | '='))
+            && probe
+                .chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '%' | '+' | '/' | '='))
             && text.matches(probe.as_str()).count() == 1
         {
             out.push(probe);
