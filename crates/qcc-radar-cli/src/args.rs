@@ -177,6 +177,12 @@ pub struct SandboxArgs {
     /// (and closed the pipe) does not outlive it.
     #[arg(long)]
     pub until_stdin_closes: bool,
+    /// A file holding the secret key the sandbox expects clients to sign with (one trailing
+    /// newline is ignored), printed on the first line like any sandbox key. Default: the fixed
+    /// `sandbox-secret-key`. Only this flag sets it: a real `QCC_SECRET_KEY` in the environment
+    /// never becomes a sandbox's printed key.
+    #[arg(long, value_name = "PATH")]
+    pub expected_secret_key_file: Option<PathBuf>,
 }
 
 /// `demo`.

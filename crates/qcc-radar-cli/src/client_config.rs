@@ -29,12 +29,12 @@ fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Reads a secret key file, dropping one trailing newline (`\n` or `\r\n`), as `echo` and
-/// editors leave one.
-pub fn read_secret_file(path: &Path) -> Result<String> {
+/// Reads a secret key file given with the flag `flag`, dropping one trailing newline (`\n` or
+/// `\r\n`), as `echo` and editors leave one.
+pub fn read_secret_file(path: &Path, flag: &str) -> Result<String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::config(format!(
-            "cannot read the secret key file {}: {e}; check --secret-key-file",
+            "cannot read the secret key file {}: {e}; check {flag}",
             path.display()
         ))
     })?;
@@ -63,7 +63,7 @@ pub fn keys(global: &GlobalArgs) -> Result<Keys> {
             Error::config("no app key: set QCC_APP_KEY or pass --app-key KEY (try `qcc-radar demo` to run without credentials)")
         })?;
     let secret_key = match &global.secret_key_file {
-        Some(path) => read_secret_file(path)?,
+        Some(path) => read_secret_file(path, "--secret-key-file")?,
         None => non_empty_env("QCC_SECRET_KEY").ok_or_else(|| {
             Error::config(
                 "no secret key: set QCC_SECRET_KEY or pass --secret-key-file PATH (a file holding the key)",
@@ -149,12 +149,12 @@ mod tests {
             ("abc\n\n", "abc\n"),
         ] {
             std::fs::write(&p, content).unwrap();
-            assert_eq!(read_secret_file(&p).unwrap(), want);
+            assert_eq!(read_secret_file(&p, "--secret-key-file").unwrap(), want);
         }
         std::fs::write(&p, "\n").unwrap();
-        let e = read_secret_file(&p).unwrap_err();
+        let e = read_secret_file(&p, "--secret-key-file").unwrap_err();
         assert!(e.message().contains("is empty"), "{e}");
-        let e = read_secret_file(&dir.path().join("missing")).unwrap_err();
+        let e = read_secret_file(&dir.path().join("missing"), "--secret-key-file").unwrap_err();
         assert!(e.message().contains("--secret-key-file"), "{e}");
     }
 }

@@ -300,25 +300,86 @@ fn the_sandbox_subcommand_prints_one_json_line_then_serves_until_sigterm() {
 }
 
 #[test]
-fn the_sandbox_stops_when_its_stdin_closes_if_asked() {
+fn the_sandbox_stops_when_its_stdin_closes_if_asked_and_prints_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("secret");
+    std::fs::write(&key_file, "qcc-expected-secret-7f\n").unwrap();
     let mut c = bare();
     c.args(["sandbox", "--until-stdin-closes", "--port", "0"])
+        .arg("--expected-secret-key-file")
+        .arg(&key_file)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     let mut child = KillOnDrop(c.spawn().unwrap());
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains("base_url"));
+    stdout.read_line(&mut line).unwrap();
+    let first: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(first["secret_key"], "qcc-expected-secret-7f");
     assert!(child.try_wait().unwrap().is_none(), "still serving");
+
+    // One order signed with the expected secret, one status call signed with another.
+    let with_secret = |secret: &str| {
+        let mut client = bare();
+        client
+            .env("QCC_BASE_URL", first["base_url"].as_str().unwrap())
+            .env("QCC_APP_KEY", first["app_key"].as_str().unwrap())
+            .env("QCC_SECRET_KEY", secret);
+        client
+    };
+    let r = run_args(
+        with_secret("qcc-expected-secret-7f"),
+        &["create", "--type", "week", "--json"],
+    );
+    r.expect_code(0);
+    let order = r.json()["order_no"].as_str().unwrap().to_string();
+    run_args(
+        with_secret("sandbox-secret-key"),
+        &["status", &order, "--json"],
+    )
+    .expect_code(3);
+
     drop(child.stdin.take());
     let ok = wait_until(Duration::from_secs(10), || {
         child.try_wait().unwrap().is_some()
     });
     assert!(ok, "the sandbox stops when stdin closes");
     assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one more line: {rest:?}");
+    let record: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_keys(&record, &["stopped", "orders_placed", "requests"]);
+    assert_eq!(record["stopped"], true);
+    assert_eq!(record["orders_placed"], 1);
+    assert_keys(
+        &record["requests"],
+        &["createReport", "getReportInfo", "download", "other"],
+    );
+    assert_eq!(record["requests"]["createReport"], 1);
+    assert_eq!(record["requests"]["getReportInfo"], 1);
+    assert_eq!(record["requests"]["download"], 0);
+}
+
+#[test]
+fn an_unreadable_expected_secret_key_file_exits_2_naming_the_flag() {
+    let r = run_args(
+        bare(),
+        &[
+            "sandbox",
+            "--json",
+            "--expected-secret-key-file",
+            "/nonexistent/qcc-secret",
+        ],
+    );
+    r.expect_code(2);
+    assert_eq!(r.json()["kind"], "config");
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("--expected-secret-key-file"));
 }
 
 #[test]

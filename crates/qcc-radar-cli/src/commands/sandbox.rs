@@ -1,22 +1,63 @@
 //! `sandbox`: serve the API emulator for other languages' tests until stopped.
 //!
 //! The C and Java suites spawn this and read its first stdout line, so that line is written
-//! and flushed the moment the port is bound, it is the only thing ever written to stdout, and
-//! nothing is written per request (a harness that never drains stderr must not be able to
-//! block the server on a full pipe). SIGTERM and SIGINT stop it with status 0; with
-//! `--until-stdin-closes` so does the end of standard input, so a sandbox whose harness died
-//! does not linger.
+//! and flushed the moment the port is bound, and nothing is written per request (a harness
+//! that never drains stderr must not be able to block the server on a full pipe). SIGTERM and
+//! SIGINT stop it with status 0; with `--until-stdin-closes` so does the end of standard input,
+//! so a sandbox whose harness died does not linger.
+//!
+//! A harness in another process cannot ask the sandbox object what reached it, yet the fault
+//! matrix asserts how many (billed) orders were placed. So on a clean stop the sandbox writes
+//! one more and last stdout line, its record: `{"stopped": true, "orders_placed": N,
+//! "requests": {"createReport": N, "getReportInfo": N, "download": N, "other": N}}`. A harness
+//! closes standard input (or sends SIGTERM), reads to the end of stdout and waits.
 
 use std::io::{Read, Write};
 
 use qcc_radar::Error;
-use qcc_radar_sandbox::{Sandbox, SandboxConfig};
+use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig};
 use serde::Serialize;
 
 use super::Ctx;
 use crate::args::SandboxArgs;
+use crate::client_config::read_secret_file;
 use crate::interrupt::Interrupts;
 use crate::output::{to_json, Failure, Success};
+use crate::progress;
+
+/// The last stdout line, written on a clean stop: what reached the sandbox.
+#[derive(Serialize)]
+struct StopLine {
+    stopped: bool,
+    orders_placed: usize,
+    requests: RequestCounts,
+}
+
+/// Requests per endpoint, named as [`Endpoint::as_str`] names them.
+#[derive(Serialize)]
+struct RequestCounts {
+    #[serde(rename = "createReport")]
+    create_report: usize,
+    #[serde(rename = "getReportInfo")]
+    get_report_info: usize,
+    download: usize,
+    other: usize,
+}
+
+impl StopLine {
+    fn of(sandbox: &Sandbox) -> StopLine {
+        StopLine {
+            stopped: true,
+            orders_placed: sandbox.orders_placed(),
+            requests: RequestCounts {
+                create_report: sandbox.count(Endpoint::CreateReport),
+                get_report_info: sandbox.count(Endpoint::GetReportInfo),
+                download: sandbox.count(Endpoint::Download),
+                other: sandbox.count(Endpoint::Other),
+            },
+        }
+    }
+}
 
 /// The first stdout line: `{"base_url", "app_key", "secret_key", "scenario"}`.
 #[derive(Serialize)]
@@ -26,11 +67,13 @@ struct SandboxLine<'a> {
     secret_key: &'a str,
     scenario: &'static str,
 }
-use crate::progress;
 
-/// The configuration `args` asks for.
-pub fn config(args: &SandboxArgs) -> SandboxConfig {
+/// The configuration `args` asks for (a `config` error when the secret key file is unreadable).
+pub fn config(args: &SandboxArgs) -> Result<SandboxConfig, Error> {
     let mut config = SandboxConfig::new(args.scenario);
+    if let Some(path) = &args.expected_secret_key_file {
+        config.secret_key = read_secret_file(path, "--expected-secret-key-file")?;
+    }
     config.port = args.port;
     if let Some(n) = args.polls_until_ready {
         config.polls_until_ready = n;
@@ -44,7 +87,7 @@ pub fn config(args: &SandboxArgs) -> SandboxConfig {
     if let Some(d) = args.link_ttl {
         config.link_ttl = d;
     }
-    config
+    Ok(config)
 }
 
 /// Starts a sandbox off the async threads (binding and starting its runtime block briefly).
@@ -93,7 +136,7 @@ pub async fn run(
     args: SandboxArgs,
     mut interrupts: Interrupts,
 ) -> Result<Success, Failure> {
-    let sandbox = start(config(&args)).await?;
+    let sandbox = start(config(&args)?).await?;
     let line = to_json(&SandboxLine {
         base_url: sandbox.base_url(),
         app_key: sandbox.app_key(),
@@ -106,14 +149,18 @@ pub async fn run(
         let _ = out.flush();
     }
     if !ctx.global.quiet {
+        // A key the caller chose in a file may be one it scans logs for: name the file instead.
+        let secret = match &args.expected_secret_key_file {
+            Some(path) => format!("QCC_SECRET_KEY_FILE={}", path.display()),
+            None => format!("QCC_SECRET_KEY={}", sandbox.secret_key()),
+        };
         progress::eprint_line(&format!(
-            "qcc-radar sandbox ({}: {}) at {}\n  QCC_BASE_URL={} QCC_APP_KEY={} QCC_SECRET_KEY={}\nStop it with Ctrl-C or SIGTERM.",
+            "qcc-radar sandbox ({}: {}) at {}\n  QCC_BASE_URL={} QCC_APP_KEY={} {secret}\nStop it with Ctrl-C or SIGTERM.",
             sandbox.scenario(),
             sandbox.scenario().description(),
             sandbox.base_url(),
             sandbox.base_url(),
             sandbox.app_key(),
-            sandbox.secret_key()
         ));
     }
     let stdin_watch = async {
@@ -127,6 +174,12 @@ pub async fn run(
         _ = interrupts.recv() => {}
         _ = stdin_watch => {}
     }
+    let record = to_json(&StopLine::of(&sandbox));
     stop(sandbox).await;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{record}");
+        let _ = out.flush();
+    }
     Ok(Success::nothing())
 }

@@ -1,7 +1,9 @@
 //! Serves a qcc-radar sandbox whose secret key is `QCC_LEAK_SECRET`, for the secret-leak scan.
 //!
-//! `qcc-radar sandbox` has no way to choose the secret (its secret is not meant to be secret),
-//! and the scan needs the front end under test to sign with a recognisable one. So this prints
+//! The scan needs the front end under test to sign with a recognisable secret, and it scans
+//! everything the run prints, this sandbox's output included. `qcc-radar sandbox
+//! --expected-secret-key-file` can expect a chosen secret but prints it on its first line (its
+//! secret is not meant to be secret). So this prints
 //! one JSON line, `{"base_url", "app_key", "scenario"}` (never the secret: the scan reads this
 //! output too), and serves until its standard input closes.
 //!
