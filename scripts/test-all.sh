@@ -11,8 +11,12 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-step "cargo fmt --check"
+step "cargo fmt --check (the workspace and the standalone projects: fuzz, soak, leak sandbox)"
 cargo fmt --all -- --check
+# Also checked again in tests/ci.sh; here so a format slip fails in the first minute.
+for manifest in fuzz/Cargo.toml tests/soak/Cargo.toml tests/leak-scan/sandbox/Cargo.toml; do
+  cargo fmt --check --manifest-path "$manifest"
+done
 
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
