@@ -279,10 +279,37 @@ public final class RadarClient implements AutoCloseable {
      * @throws QccException on failure
      */
     public Optional<Report> fetchReport(ReportType type, Path outDir, Duration timeout) {
-        String t = apiName(type);
+        return fetchReport(apiName(type), outDir, timeout);
+    }
+
+    /**
+     * {@link #fetchReport(ReportType, Path)} by type name, as {@link #createReport(String)}
+     * takes it (a name from a configuration file or a command line).
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"} (any case)
+     * @param outDir the folder, created if needed
+     * @return the report, or empty when there were no risk changes
+     * @throws QccException on failure; {@link ErrorKind#CONFIG} for an unknown type, before
+     *     anything is sent
+     */
+    public Optional<Report> fetchReport(String type, Path outDir) {
+        return fetchReport(type, outDir, null);
+    }
+
+    /**
+     * {@link #fetchReport(ReportType, Path, Duration)} by type name.
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"} (any case)
+     * @param outDir the folder, created if needed
+     * @param timeout the wait deadline, or null for the client's wait timeout
+     * @return the report, or empty when there were no risk changes
+     * @throws QccException on failure; {@link ErrorKind#CONFIG} for an unknown type, before
+     *     anything is sent
+     */
+    public Optional<Report> fetchReport(String type, Path outDir, Duration timeout) {
         String dir = dir(outDir);
         long ms = timeoutMillis(timeout);
-        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), t, dir, ms, false, sink)))
+        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, false, sink)))
                 .map(Report::fromNative);
     }
 
@@ -306,9 +333,31 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(ReportType type, Path outDir, Duration timeout) {
+        return fetchReportAsync(apiName(type), outDir, timeout);
+    }
+
+    /**
+     * {@link #fetchReport(String, Path)} without blocking a thread.
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"}
+     * @param outDir the folder
+     * @return the report, or empty when there were no risk changes
+     */
+    public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir) {
+        return fetchReportAsync(type, outDir, null);
+    }
+
+    /**
+     * {@link #fetchReport(String, Path, Duration)} without blocking a thread.
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"}
+     * @param outDir the folder
+     * @param timeout the wait deadline, or null for the client's wait timeout
+     * @return the report, or empty when there were no risk changes
+     */
+    public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir, Duration timeout) {
         return async(p -> Optional.ofNullable(p).map(Report::fromNative),
-                sink -> NativeBridge.fetchReport(open(), apiName(type), dir(outDir), timeoutMillis(timeout), true,
-                        sink));
+                sink -> NativeBridge.fetchReport(open(), type, dir(outDir), timeoutMillis(timeout), true, sink));
     }
 
     // ---- signing ----

@@ -74,7 +74,11 @@ class ConfigTest {
         assertTrue(e.getMessage().contains("day, week, month"), e.getMessage());
         Expect.kind(ErrorKind.CONFIG, () -> client.createReport((ReportType) null));
         Expect.kind(ErrorKind.CONFIG, () -> client.createReport((String) null));
-        Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport(null, out));
+        Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport((ReportType) null, out));
+        Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport((String) null, out));
+        QccException year = Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport("year", out));
+        assertTrue(year.getMessage().contains("day, week, month"), year.getMessage());
+        Expect.failed(ErrorKind.CONFIG, client.fetchReportAsync("year", out));
     }
 
     @Test
