@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Leak-scan hook for the Java binding: runs its fault-matrix suite
+# (bindings/java/src/test/java/com/qccradar/FaultMatrixTest.java) with the scan's secret.
+#
+# The suite reads QCC_LEAK_SECRET (the key its `qcc-radar sandbox` processes expect, through a
+# 0600 file outside the scan folder, and its clients sign with) and keeps every case's folder and
+# the texts the binding showed under $QCC_LEAK_SCAN_DIR/suites/java/. Surefire echoes the suite's
+# output into Maven's, which goes to this hook's stdout, kept by the scan in suites/java.log.
+#
+# Logging: RUST_LOG=trace is exported, but the JNI library installs no `tracing` subscriber, so
+# the Rust client's events are not emitted at all in Java (nothing to turn up on the Java side
+# either: the binding has no logger). The sandbox processes run with -q and without RUST_LOG;
+# their stderr goes to bindings/java/target/sandbox-logs/, outside the scan, since by design their
+# first stdout line quotes the key they expect.
+#
+# Cheap after bindings/java/ci.sh (which scripts/test-all.sh runs before tests/ci.sh): Maven runs
+# offline once a build has resolved its plugins, javac and cargo find nothing to rebuild
+# (`cargo build -p qcc-radar-jni --release` is incremental), and only FaultMatrixTest runs.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+root=$PWD
+
+if [ -z "${QCC_LEAK_SECRET:-}" ] || [ -z "${QCC_LEAK_SCAN_DIR:-}" ]; then
+    echo "java.sh is run by tests/leak-scan/run.sh, which sets QCC_LEAK_SECRET and QCC_LEAK_SCAN_DIR" >&2
+    exit 2
+fi
+# The suite keeps its files in <dir>/java/: here, suites/java/, where the hook contract puts them.
+export QCC_LEAK_SCAN_DIR="$QCC_LEAK_SCAN_DIR/suites"
+mkdir -p "$QCC_LEAK_SCAN_DIR/java"
+export RUST_LOG=trace
+# Report files have Chinese names; Java maps file names through the locale's charset.
+export LC_ALL=C.UTF-8
+
+bin=${QCC_RADAR_BIN:-$root/target/debug/qcc-radar}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+
+offline=()
+if [ -f bindings/java/target/qcc-radar-0.1.0.jar ]; then
+    offline=(-o) # a build ran here, so its plugins and dependencies are in the local repository
+fi
+mvn -B -ntp "${offline[@]}" -f bindings/java/pom.xml test \
+    -Dtest=FaultMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dsurefire.useFile=false -Dsurefire.redirectTestOutputToFile=false \
+    -Dcargo.target.dir="$root/target" \
+    -Dqcc.radar.bin="$bin"
+
+# Not vacuous: the suite ran its cases and kept their folders for the scan.
+cases=$(find "$QCC_LEAK_SCAN_DIR/java" -mindepth 1 -maxdepth 1 -name '*.out' | wc -l)
+want=30
+[ -z "${QCC_FAULT_MATRIX_ONLY:-}" ] || want=1
+if [ "$cases" -lt "$want" ]; then
+    echo "java.sh: the suite kept only $cases case(s) under $QCC_LEAK_SCAN_DIR/java" >&2
+    exit 1
+fi
+echo "java.sh: $cases fault-matrix cases kept under $QCC_LEAK_SCAN_DIR/java"
