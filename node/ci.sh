@@ -2,8 +2,8 @@
 # CI for the npm package qcc-radar (node/) and its crate (bindings/node).
 # Run from the repository root (or anywhere): installs the npm dev dependencies, builds the
 # addon with @napi-rs/cli, fails if the committed loader/typings drift from what the build
-# generates, type-checks the typed examples, runs the behaviour suite against the sandbox and
-# runs the README's example.
+# generates, type-checks the typed examples, runs the behaviour suite and the shared fault matrix
+# (test/fault-matrix.test.js) against the sandbox and runs the README's example.
 #
 # QCC_NODE_PROFILE=release builds the optimised addon (slower to build); the default, debug,
 # reuses more of the shared debug build.
