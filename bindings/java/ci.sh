@@ -5,6 +5,7 @@
 #    subcommand the tests run.
 # 2. `mvn verify`: cargo builds the JNI library (release), the jar packages it, and the JUnit 5
 #    suite runs against sandbox processes under -Xcheck:jni; any JNI misuse it reports fails CI.
+#    The suite includes FaultMatrixTest, the shared fault matrix (tests/fault-matrix.json).
 # 3. Runs the README's example from the packaged jar against a sandbox, twice: loading the
 #    library from the jar, then from java.library.path.
 set -euo pipefail
@@ -48,6 +49,11 @@ jvm_output=("$log" bindings/java/target/surefire-reports/*.dumpstream)
 shopt -u nullglob
 if grep -E "WARNING in native method|FATAL ERROR in native method|JNI local refs" "${jvm_output[@]}"; then
   echo "java: -Xcheck:jni reported JNI misuse (above)" >&2
+  exit 1
+fi
+# The shared fault matrix (FaultMatrixTest) must have run, with no difference.
+if ! grep -qE '^fault matrix \(java\): [0-9]+ case\(s\), 0 difference\(s\)$' "$log"; then
+  echo "java: the fault matrix did not run clean (FaultMatrixTest's summary line is missing)" >&2
   exit 1
 fi
 summary="$(grep -E '^\[INFO\] Tests run: [0-9]+, Failures: 0, Errors: 0' "$log" | tail -1 || true)"
