@@ -2,16 +2,19 @@
 # CI for the C library (bindings/c): run from the repository root, as root, on a fresh Debian
 # machine after `cargo build --workspace` (debug).
 #
-#  1. installs what is missing (gcc, g++, make, cmake, pkg-config, valgrind);
+#  1. installs what is missing (gcc, g++, make, cmake, pkg-config, valgrind, python3);
 #  2. builds the debug and release libraries, which regenerates include/qcc_radar.h, and fails
 #     when the committed header differs from the generated one;
 #  3. checks that the header compiles as C99, C11 and C++11;
 #  4. runs the C tests against `qcc-radar sandbox`: linked against the shared library, the
 #     static library, under valgrind (release build: no definite or indirect leaks, no errors)
 #     and with AddressSanitizer + LeakSanitizer (debug static build);
-#  5. builds examples/fetch.c against the shared and the static library through pkg-config and
+#  5. runs the shared fault matrix (tests/fault-matrix.json) through the C ABI: every case
+#     against its own sandbox (debug shared library), then again with each case under valgrind
+#     (release; about 1.5 minutes on two cores);
+#  6. builds examples/fetch.c against the shared and the static library through pkg-config and
 #     runs both against sandboxes;
-#  6. installs into a scratch prefix and builds the example from there with gcc + pkg-config
+#  7. installs into a scratch prefix and builds the example from there with gcc + pkg-config
 #     and with CMake, as a user would, and runs both.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +25,8 @@ step() { printf '\n==> c: %s\n' "$*" >&2; }
 
 step "tools"
 missing=()
-for tool in gcc:gcc g++:g++ make:make cmake:cmake pkg-config:pkg-config valgrind:valgrind; do
+for tool in gcc:gcc g++:g++ make:make cmake:cmake pkg-config:pkg-config valgrind:valgrind \
+  python3:python3; do
   command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -71,6 +75,11 @@ step "C tests under valgrind (release shared library)"
 make_c PROFILE=release check-valgrind
 step "C tests with AddressSanitizer and LeakSanitizer (debug static library)"
 make_c check-asan
+
+step "fault matrix: every case of tests/fault-matrix.json through the C ABI (debug shared library)"
+make_c check-fault-matrix
+step "fault matrix with each case under valgrind (release shared library)"
+make_c PROFILE=release check-fault-matrix-valgrind
 
 step "example: fetch.c against the shared and the static library (release), run on sandboxes"
 make_c PROFILE=release run-example
