@@ -429,6 +429,21 @@ class FaultMatrixTest {
     private static List<String> runCase(Matrix m, JsonObject c, String secret, Path keyFile) throws IOException {
         String id = text(c, "id").orElseThrow();
         JsonObject spec = object(c, "sandbox");
+        Optional<String> caseUrl = text(c, "base_url");
+        if (spec == null && caseUrl.isEmpty()) {
+            return List.of("the case names neither a sandbox nor a base_url");
+        }
+        Path scan = scanDir();
+        Path parent;
+        if (scan != null) {
+            parent = scan.resolve(id);
+            deleteTree(parent);
+            Files.createDirectories(parent);
+        } else {
+            parent = Files.createTempDirectory("qcc-fm-" + id + "-");
+        }
+        parent = parent.toAbsolutePath();
+        Path out = parent.resolve("out");
         List<String> bad = new ArrayList<>();
         Sandbox sb = null;
         if (spec != null) {
@@ -448,21 +463,6 @@ class FaultMatrixTest {
                 bad.add("the sandbox does not expect the suite's secret (--expected-secret-key-file not honoured)");
             }
         }
-        Optional<String> caseUrl = text(c, "base_url");
-        if (sb == null && caseUrl.isEmpty()) {
-            return List.of("the case names neither a sandbox nor a base_url");
-        }
-        Path scan = scanDir();
-        Path parent;
-        if (scan != null) {
-            parent = scan.resolve(id);
-            deleteTree(parent);
-            Files.createDirectories(parent);
-        } else {
-            parent = Files.createTempDirectory("qcc-fm-" + id + "-");
-        }
-        parent = parent.toAbsolutePath();
-        Path out = parent.resolve("out");
         Got got = null;
         Long ordersPlaced = null;
         List<String> shown = new ArrayList<>();
@@ -480,6 +480,10 @@ class FaultMatrixTest {
                 shown.addAll(got.shown);
             } catch (Precondition p) {
                 bad.add(p.getMessage());
+            } catch (QccException e) {
+                // operate() turns the operation's own errors into outcomes: this is build() or close().
+                bad.add("the client did not build or close: " + e);
+                shown.add(e.toString());
             } catch (RuntimeException e) {
                 bad.add("threw " + e + " rather than a QccException or a result");
                 shown.add(e.toString());
