@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Leak-scan hook for the C library: runs its fault-matrix suite (bindings/c/tests/fault_matrix.py
+# driving bindings/c/tests/fault_case.c, one call through the C ABI per case) with the scan's
+# secret in the sandboxes it starts and the clients it builds, and keeps each case's folder and
+# everything fault_case printed (errors, result strings, stderr) under
+# $QCC_LEAK_SCAN_DIR/suites/c/ for the scan to read.
+#
+# The C library installs no logger of its own (RUST_LOG has no effect on it), so what it says is
+# what it returns: fault_case prints every string it got back. The sandboxes run with -q: their
+# first line holds the secret and is never written anywhere.
+#
+# It reuses what bindings/c/ci.sh built (CI runs it before the scan): make only re-stages the
+# debug library (cargo build -p qcc-radar-c, incremental) and recompiles the one small C file.
+#
+# Run by tests/leak-scan/run.sh; alone it uses a fresh secret and target/leak-scan/suites/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$ROOT"
+: "${QCC_LEAK_SECRET:=qcc-leak-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}"
+: "${QCC_LEAK_SCAN_DIR:=$ROOT/target/leak-scan}"
+export CARGO_TARGET_DIR="$ROOT/target"
+
+# Not with the scan's RUST_LOG=trace and TMPDIR: the build is not what is being scanned.
+(
+    unset RUST_LOG TMPDIR
+    make --no-print-directory -s -C bindings/c "$ROOT/target/c/debug/build/fault_case" >/dev/null
+)
+
+mkdir -p "$QCC_LEAK_SCAN_DIR/suites"
+env -u QCC_FAULT_MATRIX_ONLY -u QCC_FAULT_MATRIX_VALGRIND \
+    QCC_LEAK_SECRET="$QCC_LEAK_SECRET" QCC_LEAK_SCAN_DIR="$QCC_LEAK_SCAN_DIR/suites" \
+    PYTHONDONTWRITEBYTECODE=1 \
+    "${PYTHON:-python3}" bindings/c/tests/fault_matrix.py --fault-case "$ROOT/target/c/debug/build/fault_case"
