@@ -16,7 +16,7 @@ Credentials come from the arguments or ``QCC_APP_KEY`` / ``QCC_SECRET_KEY`` (and
 
 from __future__ import annotations
 
-import logging as _logging
+import sys as _sys
 
 from . import _native
 from ._client import AsyncClient, Client
@@ -35,7 +35,12 @@ from ._errors import (
     WaitTimeoutError,
 )
 from ._sandbox import SCENARIOS, Sandbox
-from ._types import Report, ReportInfo, ReportStatus, redact_url
+from ._types import Report, ReportInfo, redact_url
+
+# `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._types import ReportStatus as ReportStatus
 
 __version__: str = _native.VERSION
 
@@ -64,8 +69,27 @@ __all__ = [
     "InternalError",
 ]
 
-# A library only adds a NullHandler; the application decides where records go.
-_logging.getLogger("qcc_radar").addHandler(_logging.NullHandler())
+# A library only adds a NullHandler to its logger; the application decides where records go.
+# `import logging` is a third of this package's import time, so qcc_radar._log (which adds the
+# handler) is imported here only when the application has already imported `logging`, and
+# otherwise by the native log bridge just before it hands `logging` its first record. Until
+# then no record is lost: without `logging` imported, nothing could have been configured to
+# receive one.
+if "logging" in _sys.modules:
+    from . import _log as _log
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name):
+        # `ReportStatus` is a `typing.Literal`, made on first use (see _types.py).
+        if name == "ReportStatus":
+            from ._types import ReportStatus
+
+            return ReportStatus
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(set(globals()) | {"ReportStatus"})
 
 
 def sign(app_key: str, timespan: int, secret_key: str) -> str:

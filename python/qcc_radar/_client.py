@@ -15,18 +15,20 @@ and its temporary files removed, so ``task.cancel()`` followed by ``await`` leav
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _native
-from ._types import Report, ReportInfo
 
+# `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import asyncio
+    from typing import Any, Callable, Optional, TypeAlias, Union
+
+    from ._types import Report, ReportInfo
+
+    PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 
 __all__ = ["Client", "AsyncClient"]
-
-PathLike = Union[str, "os.PathLike[str]"]
-T = TypeVar("T")
 
 
 class _ClientBase:
@@ -212,33 +214,33 @@ class AsyncClient(_ClientBase):
     async def create_report(self, report_type: str) -> Optional[str]:
         """See :meth:`Client.create_report`."""
         n = self._native
-        return cast(
-            Optional[str], await _run(lambda done: n.create_report_async(report_type, done))
-        )
+        order_no: Optional[str] = await _run(lambda done: n.create_report_async(report_type, done))
+        return order_no
 
     async def report_info(self, order_no: str) -> ReportInfo:
         """See :meth:`Client.report_info`."""
         n = self._native
-        return cast(ReportInfo, await _run(lambda done: n.report_info_async(order_no, done)))
+        info: ReportInfo = await _run(lambda done: n.report_info_async(order_no, done))
+        return info
 
     async def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo:
         """See :meth:`Client.wait_for_report`."""
         n = self._native
-        return cast(
-            ReportInfo, await _run(lambda done: n.wait_for_report_async(order_no, timeout, done))
-        )
+        info: ReportInfo = await _run(lambda done: n.wait_for_report_async(order_no, timeout, done))
+        return info
 
     async def download_report(self, order_no: str, out_dir: PathLike) -> Report:
         """See :meth:`Client.download_report`."""
         n, d = self._native, os.fspath(out_dir)
-        return cast(Report, await _run(lambda done: n.download_report_async(order_no, d, done)))
+        report: Report = await _run(lambda done: n.download_report_async(order_no, d, done))
+        return report
 
     async def fetch_report(
         self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
     ) -> Optional[Report]:
         """See :meth:`Client.fetch_report`."""
         n, d = self._native, os.fspath(out_dir)
-        return cast(
-            Optional[Report],
-            await _run(lambda done: n.fetch_report_async(report_type, d, timeout, done)),
+        report: Optional[Report] = await _run(
+            lambda done: n.fetch_report_async(report_type, d, timeout, done)
         )
+        return report

@@ -9,7 +9,10 @@ only place where a kind is tied to a class.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Type
+# `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "QccError",

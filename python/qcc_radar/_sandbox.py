@@ -8,14 +8,16 @@ service, and can inject one fault per scenario. Point a client at it with
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Type
-
-if TYPE_CHECKING:
-    from typing import TypeAlias
-
 from . import _native
 from ._client import AsyncClient, Client
+
+# `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any, Dict, List, Literal, Optional, Type, TypeAlias
+
+    Endpoint: TypeAlias = Literal["createReport", "getReportInfo", "download", "other"]
 
 __all__ = ["Sandbox", "SCENARIOS"]
 
@@ -34,8 +36,6 @@ SCENARIOS = (
     "large",
 )
 """Every scenario name, as the CLI and every binding spell them."""
-
-Endpoint: TypeAlias = Literal["createReport", "getReportInfo", "download", "other"]
 
 
 class Sandbox:

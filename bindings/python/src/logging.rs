@@ -12,6 +12,10 @@
 //!   safe because no thread ever waits for the runtime while holding the GIL: the sync bridge
 //!   releases it, the async bridge never waits, and the sandbox starts and stops detached.
 //! - During interpreter shutdown attaching is impossible; the event is dropped.
+//! - `import logging` is a third of `import qcc_radar`, so the package does not import it.
+//!   While `logging` is not in `sys.modules` nothing can have been configured to receive a
+//!   record, so events are dropped without importing it. Once it is, loggers are looked up
+//!   through `qcc_radar._log`, whose import adds the package's `NullHandler` first.
 //! - Secrets: the core never puts a secret key or Token into an event, but as a second line of
 //!   defence fields whose names suggest a credential are replaced by `<redacted>`, and any URL
 //!   in a value loses its query (a signed link's query is a bearer credential).
@@ -98,6 +102,14 @@ fn python_level(level: Level) -> u32 {
 }
 
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static SYS_MODULES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Whether the application has imported `logging` (else no handler or level can be set).
+fn logging_imported(py: Python<'_>) -> PyResult<bool> {
+    SYS_MODULES
+        .import(py, "sys", "modules")?
+        .contains("logging")
+}
 
 fn emit(
     py: Python<'_>,
@@ -106,8 +118,11 @@ fn emit(
     meta: &Metadata<'_>,
     fields: &Fields,
 ) -> PyResult<()> {
+    if !logging_imported(py)? {
+        return Ok(());
+    }
     let logger = GET_LOGGER
-        .import(py, "logging", "getLogger")?
+        .import(py, "qcc_radar._log", "get_logger")?
         .call1((logger,))?;
     if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
         return Ok(());
