@@ -16,7 +16,7 @@ use qcc_radar_core::{
 
 use crate::builder::{ClientBuilder, Settings};
 use crate::clock::ServerClock;
-use crate::download::download_archive;
+use crate::download::{download_archive, io_error, sync_dir, DownloadedArchive};
 use crate::extract::extract_archive;
 use crate::progress::Progress;
 use crate::report::Report;
@@ -196,21 +196,54 @@ impl Client {
         self.finish_report(order_no, out_dir, archive).await
     }
 
+    /// Fsyncs the downloaded archive while extracting it, then puts both under their final
+    /// names: the archive only after its fsync, the folder only when complete, and one fsync of
+    /// `out_dir` for both renames. On any error neither is left behind.
     async fn finish_report(
         &self,
         order_no: &OrderNo,
         out_dir: &Path,
-        archive: std::path::PathBuf,
+        downloaded: DownloadedArchive,
     ) -> Result<Report> {
-        let extracted = extract_archive(self, order_no, &archive, out_dir).await;
-        let (folder, files) = match extracted {
-            Ok(v) => v,
-            Err(e) => {
-                // A refused archive leaves nothing behind, the kept zip included.
-                let _ = std::fs::remove_file(&archive);
-                return Err(e);
+        let archive_file = downloaded.reopen()?;
+        let synced = downloaded.start_sync()?;
+        // A refused archive leaves nothing behind: returning drops `downloaded`, which deletes
+        // the temporary file (the fsync thread only holds a duplicate handle).
+        let staged = extract_archive(self, order_no, archive_file, out_dir).await?;
+        let synced = synced.await.map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("the archive's fsync task failed: {e}"),
+            )
+        });
+        if let Err(e) = synced.and_then(|r| r.map_err(io_error)) {
+            // Remove the staged folder off the async worker, and before reporting the error.
+            let _ = tokio::task::spawn_blocking(move || drop(staged)).await;
+            return Err(e);
+        }
+        let out = out_dir.to_path_buf();
+        let order = order_no.clone();
+        let committed = tokio::task::spawn_blocking(move || {
+            let archive = downloaded.persist()?;
+            match staged.commit(&out, &order) {
+                Ok((folder, files)) => {
+                    sync_dir(&out);
+                    Ok((archive, folder, files))
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&archive);
+                    Err(e)
+                }
             }
-        };
+        })
+        .await
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("moving the report into place failed: {e}"),
+            )
+        })?;
+        let (archive, folder, files) = committed?;
         Ok(Report {
             order_no: order_no.clone(),
             report_type: order_no.report_type(),
@@ -285,4 +318,127 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
             ))
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The end of a download against the sandbox: what stands under the final names, when.
+
+    use std::path::PathBuf;
+    use std::sync::{mpsc, Mutex};
+
+    use qcc_radar_sandbox::{Sandbox, Scenario};
+
+    use super::*;
+    use crate::PollSchedule;
+
+    fn builder_for(sb: &Sandbox) -> ClientBuilder {
+        Client::builder()
+            .app_key(sb.app_key())
+            .secret_key(sb.secret_key())
+            .base_url(sb.base_url())
+            .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
+    }
+
+    /// Every name directly in `dir`.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// While the archive is being extracted (and fsynced), neither `<orderNo>.zip` nor
+    /// `<orderNo>/` exists yet; both exist once the call returns.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn archive_and_folder_get_their_final_names_only_when_both_are_done() {
+        let sb = Sandbox::start(Scenario::Normal).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_path_buf();
+        let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
+        let record = seen.clone();
+        let client = builder_for(&sb)
+            .progress(move |p| {
+                if let Progress::Extracting { .. } = p {
+                    record.lock().unwrap().push(names(&out));
+                }
+            })
+            .build()
+            .unwrap();
+        let report = client
+            .fetch_report(ReportType::Day, dir.path())
+            .await
+            .unwrap()
+            .expect("a report");
+        let order = report.order_no.as_str().to_string();
+        let seen = seen.lock().unwrap();
+        assert!(!seen.is_empty(), "no extraction progress was reported");
+        for listing in seen.iter() {
+            assert!(
+                listing
+                    .iter()
+                    .all(|n| n != &format!("{order}.zip") && n != &order),
+                "a final name stood while extracting: {listing:?}"
+            );
+        }
+        assert_eq!(
+            names(dir.path()),
+            vec![order.clone(), format!("{order}.zip")]
+        );
+        assert!(report.archive.is_file() && report.folder.is_dir());
+    }
+
+    /// Cancelled in the middle of the extraction, after the whole archive arrived: nothing is
+    /// left, neither the (complete) archive nor the staging folder.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cancel_during_extraction_leaves_nothing() {
+        let sb = Sandbox::start(Scenario::Normal).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (hit_tx, hit_rx) = tokio::sync::oneshot::channel::<()>();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let hit = Mutex::new(Some(hit_tx));
+        let go = Mutex::new(Some(go_rx));
+        let client = builder_for(&sb)
+            .progress(move |p| {
+                // Extraction progress runs on the extraction's own thread: hold it there until
+                // the test has dropped the future.
+                if let Progress::Extracting { .. } = p {
+                    if let Some(tx) = hit.lock().unwrap().take() {
+                        let _ = tx.send(());
+                        if let Some(rx) = go.lock().unwrap().take() {
+                            let _ = rx.recv_timeout(Duration::from_secs(10));
+                        }
+                    }
+                }
+            })
+            .build()
+            .unwrap();
+        tokio::select! {
+            r = client.fetch_report(ReportType::Day, dir.path()) => {
+                panic!("the fetch ended before it could be cancelled: {r:?}")
+            }
+            _ = hit_rx => {}
+        }
+        // The fetch future is dropped: let the extraction thread go on and notice.
+        drop(go_tx);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut left: Vec<PathBuf> = Vec::new();
+        while Instant::now() < deadline {
+            left = std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            if left.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(left.is_empty(), "left behind: {left:?}");
+    }
 }

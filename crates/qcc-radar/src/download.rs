@@ -1,19 +1,33 @@
-//! Streaming the archive to disk: bounded memory, resumable, atomic.
+//! Streaming the archive to disk: bounded memory, resumable, atomic, off the async workers.
 //!
 //! The bytes go to a temporary file beside the target (same filesystem, so the final rename is
 //! atomic) in chunks, whatever the size. A cut connection resumes with a `Range` request when
 //! the storage honours it, else starts over. A link that has expired (its `Expires` is past, or
-//! the storage answers 403) is replaced through getReportInfo, which is free to repeat. The
-//! file is checked against `Content-Length`, fsynced, and only then renamed to
-//! `<orderNo>.zip`. Dropping the future deletes the temporary file.
+//! the storage answers 403) is replaced through getReportInfo, which is free to repeat.
+//! Dropping the future deletes the temporary file.
+//!
+//! Disk work never runs on an async worker: a `write` can stall on a busy disk and the fsync of
+//! a 1 GiB archive takes seconds, and the bindings share one runtime, so a stalled worker would
+//! stall every other call. The body is handed to a blocking thread in batches, one batch being
+//! written while the next fills, so memory stays bounded. On Linux each written batch's
+//! write-back is started at once (`sync_file_range(SYNC_FILE_RANGE_WRITE)`, which does not wait),
+//! so the disk writes while the network still delivers and the final fsync finds little left.
+//!
+//! [`download_archive`] returns the complete, length-checked but not yet durable
+//! [`DownloadedArchive`]; the caller fsyncs it (concurrently with the extraction, which reads the
+//! temporary file) and renames it to `<orderNo>.zip` only after the fsync: never a
+//! half-written or not-yet-durable archive under its final name.
 
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{IoSlice, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use bytes::Bytes;
 use qcc_radar_core::{Error, ErrorKind, OrderNo, ReportLink, ReportStatus, Result};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
+use tempfile::NamedTempFile;
+use tokio::task::JoinHandle;
 
 use crate::client::{report_failed, Client};
 use crate::progress::Progress;
@@ -51,14 +65,189 @@ async fn fresh_link(client: &Client, order_no: &OrderNo) -> Result<ReportLink> {
     }
 }
 
-/// Downloads the archive of `order_no` to `out_dir/<orderNo>.zip`, starting from `link` when
-/// given, and returns the final path.
+/// A downloaded archive: every byte written to its temporary file and checked against
+/// `Content-Length`, not yet fsynced nor under its final name. Dropping it deletes the file.
+pub(crate) struct DownloadedArchive {
+    part: NamedTempFile,
+    final_path: PathBuf,
+}
+
+impl DownloadedArchive {
+    /// A new handle to the temporary file, for reading it while it is being fsynced.
+    pub(crate) fn reopen(&self) -> Result<std::fs::File> {
+        self.part.reopen().map_err(io_error)
+    }
+
+    /// Starts `fsync` of the file on a blocking thread; await the handle before [`Self::persist`].
+    /// The task holds only a duplicate handle: dropping `self` still deletes the file at once.
+    pub(crate) fn start_sync(&self) -> Result<JoinHandle<std::io::Result<()>>> {
+        let file = self.part.as_file().try_clone().map_err(io_error)?;
+        Ok(tokio::task::spawn_blocking(move || file.sync_all()))
+    }
+
+    /// Renames the file to `<orderNo>.zip` (blocking; call it once the sync is done) and returns
+    /// that path. The folder's own fsync, which makes the rename durable, is the caller's.
+    pub(crate) fn persist(self) -> Result<PathBuf> {
+        let DownloadedArchive { part, final_path } = self;
+        part.persist(&final_path).map_err(|e| io_error(e.error))?;
+        Ok(final_path)
+    }
+}
+
+/// How many bytes of the body are gathered before they go to the disk thread as one batch.
+/// Two batches at most are held (one being written, one filling), so this bounds the memory.
+const WRITE_BATCH_BYTES: usize = 1024 * 1024;
+
+/// The part file, written on a blocking thread: one batch in flight while the next fills.
+struct PartWriter {
+    /// The file while no batch is in flight (the disk thread holds it otherwise).
+    file: Option<std::fs::File>,
+    /// The batch being written; it hands the file back.
+    in_flight: Option<JoinHandle<(std::fs::File, std::io::Result<()>)>>,
+    /// Chunks received but not yet handed to the disk thread.
+    batch: Vec<Bytes>,
+    batch_len: usize,
+    /// The file offset where the next batch goes.
+    offset: u64,
+}
+
+impl PartWriter {
+    fn new(file: std::fs::File) -> PartWriter {
+        PartWriter {
+            file: Some(file),
+            in_flight: None,
+            batch: Vec::new(),
+            batch_len: 0,
+            offset: 0,
+        }
+    }
+
+    /// Queues a chunk; sends the batch to the disk thread once it is big enough.
+    async fn write(&mut self, chunk: Bytes) -> Result<()> {
+        self.batch_len += chunk.len();
+        self.batch.push(chunk);
+        if self.batch_len >= WRITE_BATCH_BYTES {
+            self.send_batch().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the batch in flight, then hands the queued one to a blocking thread.
+    async fn send_batch(&mut self) -> Result<()> {
+        let mut file = self.wait().await?;
+        if self.batch.is_empty() {
+            self.file = Some(file);
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        let (start, len) = (self.offset, self.batch_len as u64);
+        self.offset += len;
+        self.batch_len = 0;
+        self.in_flight = Some(tokio::task::spawn_blocking(move || {
+            let written = write_all_vectored(&mut file, &batch);
+            if written.is_ok() {
+                start_writeback(&file, start, len);
+            }
+            (file, written)
+        }));
+        Ok(())
+    }
+
+    /// Waits for the batch in flight, if any, and takes the file back.
+    async fn wait(&mut self) -> Result<std::fs::File> {
+        if let Some(task) = self.in_flight.take() {
+            let (file, written) = task.await.map_err(join_error)?;
+            written.map_err(io_error)?;
+            return Ok(file);
+        }
+        self.file.take().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Internal,
+                "the archive file was lost after a failed write",
+            )
+        })
+    }
+
+    /// Writes out everything queued and waits for it.
+    async fn flush(&mut self) -> Result<()> {
+        self.send_batch().await?;
+        let file = self.wait().await?;
+        self.file = Some(file);
+        Ok(())
+    }
+
+    /// Throws away everything written and queued: the next byte goes to offset 0.
+    async fn reset(&mut self) -> Result<()> {
+        self.batch.clear();
+        self.batch_len = 0;
+        let mut file = self.wait().await?;
+        let (file, done) = tokio::task::spawn_blocking(move || {
+            let done = file
+                .set_len(0)
+                .and_then(|()| std::io::Seek::seek(&mut file, SeekFrom::Start(0)).map(drop));
+            (file, done)
+        })
+        .await
+        .map_err(join_error)?;
+        self.file = Some(file);
+        done.map_err(io_error)?;
+        self.offset = 0;
+        Ok(())
+    }
+}
+
+/// `write_all` for a list of buffers, with as few `writev` calls as the kernel allows.
+fn write_all_vectored(file: &mut std::fs::File, batch: &[Bytes]) -> std::io::Result<()> {
+    let mut slices: Vec<IoSlice<'_>> = batch.iter().map(|b| IoSlice::new(b)).collect();
+    let mut rest = &mut slices[..];
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        match file.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Starts (does not wait for) the write-back of `len` bytes at `offset`, so the disk works
+/// while the network delivers; the final fsync is what makes them durable. Best effort.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (
+        libc::off64_t::try_from(offset),
+        libc::off64_t::try_from(len),
+    ) else {
+        return;
+    };
+    // SAFETY: a plain syscall on a descriptor `file` keeps open for the call's length.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+/// Elsewhere the final fsync writes everything.
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+
+fn join_error(e: tokio::task::JoinError) -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        format!("a disk task of the download failed: {e}"),
+    )
+}
+
+/// Downloads the archive of `order_no` into a temporary file in `out_dir`, starting from `link`
+/// when given. The result is complete and length-checked; the caller fsyncs and persists it.
 pub(crate) async fn download_archive(
     client: &Client,
     order_no: &OrderNo,
     out_dir: &Path,
     link: Option<ReportLink>,
-) -> Result<PathBuf> {
+) -> Result<DownloadedArchive> {
     let settings = &client.inner.settings;
     let final_path = out_dir.join(format!("{order_no}.zip"));
     let part = tempfile::Builder::new()
@@ -74,7 +263,7 @@ pub(crate) async fn download_archive(
         Some(l) => l,
         None => fresh_link(client, order_no).await?,
     };
-    let mut file = part.as_file().try_clone().map_err(io_error)?;
+    let mut writer = PartWriter::new(part.as_file().try_clone().map_err(io_error)?);
     let mut received: u64 = 0;
     let mut total: Option<u64> = None;
     let mut refreshes = 0u32;
@@ -97,7 +286,7 @@ pub(crate) async fn download_archive(
             client,
             order_no,
             &link,
-            &mut file,
+            &mut writer,
             &mut received,
             &mut total,
         )
@@ -137,13 +326,8 @@ pub(crate) async fn download_archive(
             }
         }
     }
-    file.flush().map_err(io_error)?;
-    file.sync_all().map_err(io_error)?;
-    drop(file);
-    let persisted = part.persist(&final_path).map_err(|e| io_error(e.error))?;
-    drop(persisted);
-    sync_dir(out_dir);
-    Ok(final_path)
+    writer.flush().await?;
+    Ok(DownloadedArchive { part, final_path })
 }
 
 /// One GET of the link, resuming at `received` when it is not zero.
@@ -151,7 +335,7 @@ async fn attempt_download(
     client: &Client,
     order_no: &OrderNo,
     link: &ReportLink,
-    file: &mut std::fs::File,
+    writer: &mut PartWriter,
     received: &mut u64,
     total: &mut Option<u64>,
 ) -> std::result::Result<(), AttemptError> {
@@ -179,7 +363,7 @@ async fn attempt_download(
     }
     if status == StatusCode::RANGE_NOT_SATISFIABLE {
         // Our partial file does not fit the object any more: start over.
-        reset(file, received).map_err(AttemptError::Fatal)?;
+        reset(writer, received).await.map_err(AttemptError::Fatal)?;
         return Err(AttemptError::Retry(Error::transport(
             "the storage could not resume the download; starting over",
         )));
@@ -194,7 +378,7 @@ async fn attempt_download(
         StatusCode::OK => {
             if *received > 0 {
                 tracing::info!(order_no = %order_no, "storage ignored the Range request; starting over");
-                reset(file, received).map_err(AttemptError::Fatal)?;
+                reset(writer, received).await.map_err(AttemptError::Fatal)?;
             }
             *total = header_u64(CONTENT_LENGTH).and_then(|v| v.parse().ok());
         }
@@ -209,7 +393,7 @@ async fn attempt_download(
                     }
                 }
                 _ => {
-                    reset(file, received).map_err(AttemptError::Fatal)?;
+                    reset(writer, received).await.map_err(AttemptError::Fatal)?;
                     return Err(AttemptError::Retry(Error::transport(format!(
                         "the storage resumed at the wrong place ({range:?}); starting over"
                     ))));
@@ -243,9 +427,9 @@ async fn attempt_download(
                 ))))
             }
         };
-        file.write_all(&chunk)
-            .map_err(|e| AttemptError::Fatal(io_error(e)))?;
-        *received += chunk.len() as u64;
+        let len = chunk.len() as u64;
+        writer.write(chunk).await.map_err(AttemptError::Fatal)?;
+        *received += len;
         if *received > limits.max_total_bytes {
             return Err(AttemptError::Fatal(Error::archive(format!(
                 "the report archive grew past the limit of {} bytes; refused",
@@ -264,7 +448,7 @@ async fn attempt_download(
             *received
         )))),
         Some(t) if *received > t => {
-            reset(file, received).map_err(AttemptError::Fatal)?;
+            reset(writer, received).await.map_err(AttemptError::Fatal)?;
             Err(AttemptError::Retry(Error::transport(format!(
                 "the storage sent more than the {t} bytes it announced; starting over"
             ))))
@@ -282,9 +466,8 @@ fn parse_content_range(v: &str) -> Option<(u64, Option<u64>)> {
     Some((start.trim().parse().ok()?, total))
 }
 
-fn reset(file: &mut std::fs::File, received: &mut u64) -> Result<()> {
-    file.set_len(0).map_err(io_error)?;
-    file.seek(SeekFrom::Start(0)).map_err(io_error)?;
+async fn reset(writer: &mut PartWriter, received: &mut u64) -> Result<()> {
+    writer.reset().await?;
     *received = 0;
     Ok(())
 }
