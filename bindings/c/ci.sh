@@ -11,7 +11,7 @@
 #     and with AddressSanitizer + LeakSanitizer (debug static build);
 #  5. runs the shared fault matrix (tests/fault-matrix.json) through the C ABI: every case
 #     against its own sandbox (debug shared library), then again with each case under valgrind
-#     (release; about 1.5 minutes on two cores);
+#     (release; about a minute on two cores);
 #  6. builds examples/fetch.c against the shared and the static library through pkg-config and
 #     runs both against sandboxes;
 #  7. installs into a scratch prefix and builds the example from there with gcc + pkg-config
