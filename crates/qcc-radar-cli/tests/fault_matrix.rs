@@ -301,9 +301,18 @@ fn every_case_of_the_fault_matrix() {
     let only: Option<BTreeSet<String>> = std::env::var("QCC_FAULT_MATRIX_ONLY")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
-    let cases: Vec<&Value> = m["cases"]
-        .as_array()
-        .expect("cases")
+    let all = m["cases"].as_array().expect("cases");
+    if let Some(only) = &only {
+        let unknown: Vec<&String> = only
+            .iter()
+            .filter(|id| !all.iter().any(|c| c["id"].as_str() == Some(id.as_str())))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "QCC_FAULT_MATRIX_ONLY names no such case: {unknown:?}"
+        );
+    }
+    let cases: Vec<&Value> = all
         .iter()
         .filter(|c| {
             only.as_ref()

@@ -744,6 +744,13 @@ fn every_case_of_the_fault_matrix() {
         "case ids are unique"
     );
     assert!(ids.len() >= 30, "the matrix holds its cases");
+    if let Some(only) = &only {
+        let unknown: Vec<&String> = only.iter().filter(|id| !ids.contains(id)).collect();
+        assert!(
+            unknown.is_empty(),
+            "QCC_FAULT_MATRIX_ONLY names no such case: {unknown:?}"
+        );
+    }
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
