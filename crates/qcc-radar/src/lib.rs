@@ -30,6 +30,16 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Diagnostics
+//!
+//! The client narrates with [`tracing`] (an order placed at info, each request at debug, a
+//! retry or an interrupted download at warn, a refreshed link at info), under the targets
+//! `qcc_radar::*` and `qcc_radar_core::*`; secret keys, Tokens and signed-link queries never
+//! appear in an event. Install any subscriber to see them. Hosts that cannot (the C, Java and
+//! Node bindings) call `stderr_log::init_from_env` (cargo feature `stderr-log`), which writes
+//! them to stderr when `QCC_RADAR_LOG` (`debug`, `trace`, or filter directives) or `RUST_LOG`
+//! is set, and does nothing otherwise.
 
 #![warn(missing_docs)]
 
@@ -41,6 +51,8 @@ mod download;
 pub mod extract;
 mod progress;
 mod report;
+#[cfg(feature = "stderr-log")]
+pub mod stderr_log;
 mod transport;
 
 pub use builder::ClientBuilder;
