@@ -15,6 +15,8 @@
  *  - Every free function accepts NULL and does nothing with it.
  *  - No function lets a Rust panic escape: a bug inside qcc-radar is reported as
  *    QCC_RADAR_STATUS_INTERNAL.
+ *  - Diagnostics: run with QCC_RADAR_LOG=debug (or trace) to get the library's log lines on
+ *    stderr, secrets redacted; unset, it writes nothing (see qcc_radar_client_new()).
  */
 
 
@@ -287,6 +289,14 @@ extern "C" {
  * On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG: a missing or malformed
  * key, a bad base URL, an unreadable CA file, a bad proxy URL, a string that is not UTF-8, or a
  * NULL `out`. Nothing is sent over the network. Thread-safe.
+ *
+ * Diagnostics: the first call in the process reads QCC_RADAR_LOG. Set to a level (`debug`,
+ * `trace`, `info`, `warn`, `error`), the library writes its log lines (an order placed, each
+ * request, a retry, a refreshed link) to stderr from then on, one per event, with a timestamp,
+ * the level and a `qcc_radar::` target; secret keys, Tokens and signed-link queries never
+ * appear in them. It also takes tracing filter directives (`qcc_radar=trace,hyper=debug`); when
+ * it is unset, RUST_LOG is used instead; `off`, or neither set, writes nothing. An invalid
+ * value is ignored with one warning line on stderr.
  */
 enum qcc_radar_status qcc_radar_client_new(const struct qcc_radar_client_options *options,
                                            struct qcc_radar_client **out,

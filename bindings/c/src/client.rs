@@ -122,6 +122,14 @@ fn build(options: Option<&ClientOptions>) -> qcc_radar::Result<Client> {
 /// On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG: a missing or malformed
 /// key, a bad base URL, an unreadable CA file, a bad proxy URL, a string that is not UTF-8, or a
 /// NULL `out`. Nothing is sent over the network. Thread-safe.
+///
+/// Diagnostics: the first call in the process reads QCC_RADAR_LOG. Set to a level (`debug`,
+/// `trace`, `info`, `warn`, `error`), the library writes its log lines (an order placed, each
+/// request, a retry, a refreshed link) to stderr from then on, one per event, with a timestamp,
+/// the level and a `qcc_radar::` target; secret keys, Tokens and signed-link queries never
+/// appear in them. It also takes tracing filter directives (`qcc_radar=trace,hyper=debug`); when
+/// it is unset, RUST_LOG is used instead; `off`, or neither set, writes nothing. An invalid
+/// value is ignored with one warning line on stderr.
 #[no_mangle]
 pub extern "C" fn qcc_radar_client_new(
     options: *const ClientOptions,
@@ -129,6 +137,8 @@ pub extern "C" fn qcc_radar_client_new(
     err: *mut *mut Error,
 ) -> Status {
     call(err, || {
+        // Once per process, whatever the outcome of this call; never panics.
+        qcc_radar::stderr_log::init_from_env("c");
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(out, "out") }?;
         // SAFETY: NULL or a valid options struct, per the header's contract.

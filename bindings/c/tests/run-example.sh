@@ -3,7 +3,8 @@
 #
 # Runs examples/fetch.c, built against the shared (fetch-shared) and the static (fetch-static)
 # library, against sandboxes: a report lands on disk, "no change" is a success, a rejected call
-# exits 3 as the qcc-radar command would. Also checks how each binary is linked.
+# exits 3 as the qcc-radar command would; with QCC_RADAR_LOG=debug it logs on stderr. Also checks
+# how each binary is linked.
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,13 @@ for kind in shared static; do
   files=$(find "$out" -type f -path '*/JKDAY-*/*' | wc -l)
   [ "$files" -eq 4 ] || { echo "fetch-$kind: expected 4 extracted files, found $files" >&2; exit 1; }
   ls "$out"/JKDAY-*.zip >/dev/null
+
+  # The README's diagnostics example: log lines on stderr, the sandbox's secret in none.
+  QCC_RADAR_LOG=debug "$here/with-sandbox.sh" normal bash -c \
+    '"$1" day "$2" 2>"$3" >/dev/null && ! grep -qF -- "$QCC_SECRET_KEY" "$3" ||
+     { echo "$1: failed, or the secret key is in its log lines" >&2; exit 1; }' \
+    _ "$exe" "$work/logged-$kind" "$work/stderr"
+  grep ' INFO qcc_radar::client: report ordered order_no=JKDAY-' "$work/stderr"
 
   "$here/with-sandbox.sh" no_change "$exe" week "$work/none-$kind" | tee "$work/log"
   grep -q '^no risk changes: no week report' "$work/log"
