@@ -150,6 +150,9 @@ export interface WaitOptions extends SignalOptions {
 /**
  * The QCC risk-monitoring report client. Every method that touches the network or the disk
  * returns a Promise and runs off the event loop. Call `close()` when done.
+ *
+ * Diagnostics: with `QCC_RADAR_LOG=debug` (or `trace`) in the environment when the first client
+ * is made, the Rust core writes its log lines to stderr (secrets redacted); unset, nothing.
  */
 export declare class Client {
   constructor(options?: ClientOptions)

@@ -13,7 +13,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /**
    * Builds a client; unset options fall back to the environment. Throws a `config` error.
-   * `onProgress` receives progress events on the JS thread.
+   * `onProgress` receives progress events on the JS thread. The first client of the process
+   * reads `QCC_RADAR_LOG` (else `RUST_LOG`): when set, the Rust core's log lines go to stderr.
    */
   constructor(options?: ClientOptions | undefined | null, onProgress?: ((arg: ProgressEvent) => void) | undefined | null)
   /** The base URL requests go to. */

@@ -50,12 +50,15 @@ fn out_dir(value: &str) -> napi::Result<PathBuf> {
 #[napi]
 impl NativeClient {
     /// Builds a client; unset options fall back to the environment. Throws a `config` error.
-    /// `onProgress` receives progress events on the JS thread.
+    /// `onProgress` receives progress events on the JS thread. The first client of the process
+    /// reads `QCC_RADAR_LOG` (else `RUST_LOG`): when set, the Rust core's log lines go to stderr.
     #[napi(constructor, catch_unwind)]
     pub fn new(
         options: Option<ClientOptions>,
         on_progress: Option<Function<'_, ProgressEvent, ()>>,
     ) -> napi::Result<Self> {
+        // Once per process (later calls return at once); never panics.
+        qcc_radar::stderr_log::init_from_env("node");
         let mut builder = options.unwrap_or_default().to_builder()?;
         if let Some(callback) = on_progress {
             builder = builder.on_progress(progress::forwarder(callback)?);

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Leak-scan hook for the npm package: runs its fault-matrix suite (node/test/fault-matrix.test.js)
-# with the scan's secret in the sandboxes it starts and the clients it builds, every
-# `onProgress` event echoed to stderr (the package's only log towards Node: the Rust core's
-# `tracing` lines do not reach it, so RUST_LOG changes nothing here), process warnings with
-# their stacks, and each case's folder and the event log kept under
-# $QCC_LEAK_SCAN_DIR/suites/node/ for the scan to read.
+# with the scan's secret in the sandboxes it starts and the clients it builds, the Rust core's
+# log lines at trace on stderr (QCC_RADAR_LOG=trace, read by the addon when the suite makes its
+# first Client), every `onProgress` event echoed to stderr, process warnings with their stacks,
+# and each case's folder and the event log kept under $QCC_LEAK_SCAN_DIR/suites/node/ for the
+# scan to read.
 #
 # It uses the addon node/ci.sh builds (node/qcc-radar.*.node), which CI has just made; only when
 # the addon is missing, or older than its Rust sources, does it build it again, exactly as
@@ -32,9 +32,9 @@ if [ -n "$addon" ]; then
 fi
 if [ -z "$addon" ] || [ -n "$stale" ] || [ ! -d node/node_modules/@napi-rs/cli ]; then
     echo "node hook: building the addon as node/ci.sh does (${stale:-${addon:-not built}})"
-    # Not with the scan's RUST_LOG=trace and TMPDIR: the build is not what is being scanned.
+    # Not with the scan's RUST_LOG, QCC_RADAR_LOG and TMPDIR: the build is not what is scanned.
     (
-        unset RUST_LOG TMPDIR
+        unset RUST_LOG QCC_RADAR_LOG TMPDIR
         export CARGO_TARGET_DIR="$ROOT/target"
         cd node
         [ -d node_modules/@napi-rs/cli ] || npm ci --no-audit --no-fund
@@ -47,4 +47,5 @@ mkdir -p "$QCC_LEAK_SCAN_DIR/suites"
 cd "$ROOT/node"
 env -u QCC_FAULT_MATRIX_ONLY -u NODE_OPTIONS \
     QCC_LEAK_SECRET="$QCC_LEAK_SECRET" QCC_LEAK_SCAN_DIR="$QCC_LEAK_SCAN_DIR/suites" \
+    QCC_RADAR_LOG=trace \
     node --trace-warnings --test --test-reporter=spec test/fault-matrix.test.js
