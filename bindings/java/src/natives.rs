@@ -67,6 +67,9 @@ pub fn open<'local>(
 ) -> jlong {
     unowned
         .with_env(|env| -> BridgeResult<jlong> {
+            // The first client of the process reads QCC_RADAR_LOG (else RUST_LOG) and, when it
+            // is set, sends the Rust core's log lines to stderr. Once; never panics.
+            qcc_radar::stderr_log::init_from_env("java");
             let mut b = ClientBuilder::new();
             if let Some(v) = args::opt_string(env, &app_key)? {
                 b = b.app_key(v);

@@ -7,15 +7,20 @@
 # the texts the binding showed under $QCC_LEAK_SCAN_DIR/suites/java/. Surefire echoes the suite's
 # output into Maven's, which goes to this hook's stdout, kept by the scan in suites/java.log.
 #
-# Logging: RUST_LOG=trace is exported, but the JNI library installs no `tracing` subscriber, so
-# the Rust client's events are not emitted at all in Java (nothing to turn up on the Java side
-# either: the binding has no logger). The sandbox processes run with -q and without RUST_LOG;
+# Logging: the suite's JVM runs with QCC_RADAR_LOG=trace, so the JNI library (when the suite
+# builds its first client) writes the Rust client's log lines to the JVM's stderr, which Surefire
+# passes on to Maven's output (the binding has no Java-side logger to turn up). The sandbox
+# processes run with -q and without RUST_LOG (the `qcc-radar` command ignores QCC_RADAR_LOG);
 # their stderr goes to bindings/java/target/sandbox-logs/, outside the scan, since by design their
 # first stdout line quotes the key they expect.
 #
-# Cheap after bindings/java/ci.sh (which scripts/test-all.sh runs before tests/ci.sh): Maven runs
-# offline once a build has resolved its plugins, javac and cargo find nothing to rebuild
-# (`cargo build -p qcc-radar-jni --release` is incremental), and only FaultMatrixTest runs.
+# Two Maven runs: first the build (cargo build of the JNI library, javac) without the scan's
+# RUST_LOG, QCC_RADAR_LOG and TMPDIR, since the build is not what is scanned; then the suite with
+# them and -Dexec.skip, so no cargo runs under the scan's environment and the library just built
+# is the one tested. Cheap after bindings/java/ci.sh (which scripts/test-all.sh runs before
+# tests/ci.sh): Maven runs offline once a build has resolved its plugins, javac and cargo find
+# nothing to rebuild (`cargo build -p qcc-radar-jni --release` is incremental), and only
+# FaultMatrixTest runs.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$PWD
@@ -27,7 +32,6 @@ fi
 # The suite keeps its files in <dir>/java/: here, suites/java/, where the hook contract puts them.
 export QCC_LEAK_SCAN_DIR="$QCC_LEAK_SCAN_DIR/suites"
 mkdir -p "$QCC_LEAK_SCAN_DIR/java"
-export RUST_LOG=trace
 # Report files have Chinese names; Java maps file names through the locale's charset.
 export LC_ALL=C.UTF-8
 
@@ -38,7 +42,11 @@ offline=()
 if [ -f bindings/java/target/qcc-radar-0.1.0.jar ]; then
     offline=(-o) # a build ran here, so its plugins and dependencies are in the local repository
 fi
-mvn -B -ntp "${offline[@]}" -f bindings/java/pom.xml test \
+(
+    unset RUST_LOG QCC_RADAR_LOG TMPDIR
+    mvn -B -ntp -q "${offline[@]}" -f bindings/java/pom.xml test-compile -Dcargo.target.dir="$root/target"
+)
+QCC_RADAR_LOG=trace mvn -B -ntp "${offline[@]}" -f bindings/java/pom.xml test -Dexec.skip=true \
     -Dtest=FaultMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dsurefire.useFile=false -Dsurefire.redirectTestOutputToFile=false \
     -Dcargo.target.dir="$root/target" \
