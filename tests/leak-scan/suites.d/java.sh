@@ -50,8 +50,13 @@ QCC_RADAR_LOG=trace mvn -B -ntp "${offline[@]}" -f bindings/java/pom.xml test -D
     -Dtest=FaultMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dsurefire.useFile=false -Dsurefire.redirectTestOutputToFile=false \
     -Dcargo.target.dir="$root/target" \
-    -Dqcc.radar.bin="$bin"
+    -Dqcc.radar.bin="$bin" 2>&1 | tee "$QCC_LEAK_SCAN_DIR/java/maven.log"
 
+# Not vacuous: the library did log.
+if ! grep -q ' qcc_radar::client: report ordered' "$QCC_LEAK_SCAN_DIR/java/maven.log"; then
+    echo "java.sh: no qcc_radar log line in the suite's output: QCC_RADAR_LOG had no effect" >&2
+    exit 1
+fi
 # Not vacuous: the suite ran its cases and kept their folders for the scan.
 cases=$(find "$QCC_LEAK_SCAN_DIR/java" -mindepth 1 -maxdepth 1 -name '*.out' | wc -l)
 want=30

@@ -43,9 +43,16 @@ if [ -z "$addon" ] || [ -n "$stale" ] || [ ! -d node/node_modules/@napi-rs/cli ]
 fi
 
 # The suite keeps its folders under $QCC_LEAK_SCAN_DIR/node/: point it at suites/.
-mkdir -p "$QCC_LEAK_SCAN_DIR/suites"
+mkdir -p "$QCC_LEAK_SCAN_DIR/suites/node"
+log="$QCC_LEAK_SCAN_DIR/suites/node/suite.log"
 cd "$ROOT/node"
 env -u QCC_FAULT_MATRIX_ONLY -u NODE_OPTIONS \
     QCC_LEAK_SECRET="$QCC_LEAK_SECRET" QCC_LEAK_SCAN_DIR="$QCC_LEAK_SCAN_DIR/suites" \
     QCC_RADAR_LOG=trace \
-    node --trace-warnings --test --test-reporter=spec test/fault-matrix.test.js
+    node --trace-warnings --test --test-reporter=spec test/fault-matrix.test.js 2>&1 | tee "$log"
+
+# Not vacuous: the addon did log.
+if ! grep -q ' qcc_radar::client: report ordered' "$log"; then
+    echo "node hook: no qcc_radar log line in the suite's output: QCC_RADAR_LOG had no effect" >&2
+    exit 1
+fi
