@@ -393,6 +393,31 @@ mod tests {
         assert!(report.archive.is_file() && report.folder.is_dir());
     }
 
+    /// An archive of many write batches (and not a multiple of one) arrives intact: the
+    /// extraction checks every entry's size and CRC.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn large_archive_across_many_batches_arrives_intact() {
+        let mut config = qcc_radar_sandbox::SandboxConfig::new(Scenario::Large);
+        config.large_bytes = 5 * 1024 * 1024 + 4321;
+        let sb = Sandbox::start_with(config).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let report = builder_for(&sb)
+            .build()
+            .unwrap()
+            .fetch_report(ReportType::Day, dir.path())
+            .await
+            .unwrap()
+            .expect("a report");
+        let archive = std::fs::metadata(&report.archive).unwrap().len();
+        assert!(archive >= 5 * 1024 * 1024, "{archive} bytes");
+        let extracted: u64 = report
+            .files
+            .iter()
+            .map(|f| std::fs::metadata(f).unwrap().len())
+            .sum();
+        assert!(extracted > 5 * 1024 * 1024, "{extracted} bytes extracted");
+    }
+
     /// Cancelled in the middle of the extraction, after the whole archive arrived: nothing is
     /// left, neither the (complete) archive nor the staging folder.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
