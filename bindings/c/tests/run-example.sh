@@ -11,9 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-ldd "$build/fetch-shared" | grep -q 'libqcc_radar\.so\.0 => ' ||
+# Not `grep -q`: it may exit before ldd has written everything, and pipefail then counts ldd's
+# SIGPIPE as a failure.
+ldd "$build/fetch-shared" | grep 'libqcc_radar\.so\.0 => ' >/dev/null ||
   { echo "fetch-shared does not load libqcc_radar.so.0" >&2; exit 1; }
-if ldd "$build/fetch-static" | grep -q libqcc_radar; then
+if ldd "$build/fetch-static" | grep libqcc_radar >/dev/null; then
   echo "fetch-static should not need libqcc_radar.so" >&2
   exit 1
 fi
