@@ -32,7 +32,8 @@ pub enum Progress {
     Downloading {
         /// The order.
         order_no: OrderNo,
-        /// Bytes on disk so far.
+        /// Bytes received so far (handed to the disk thread; up to one 1 MiB batch ahead of what
+        /// is written).
         received: u64,
         /// The archive's size, when the storage said.
         total: Option<u64>,
