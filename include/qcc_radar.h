@@ -87,6 +87,16 @@ enum qcc_radar_status {
    * A bug in qcc-radar (for example a caught panic); please report it.
    */
   QCC_RADAR_STATUS_INTERNAL = 11,
+  /**
+   * createReport may have placed an order whose answer never arrived; nothing more is
+   * ordered for that period until the caller decides (`new_order`).
+   */
+  QCC_RADAR_STATUS_UNCONFIRMED_ORDER = 12,
+  /**
+   * The local file system failed (disk full, permission denied, an unreadable ledger); the
+   * message names the path.
+   */
+  QCC_RADAR_STATUS_IO = 13,
 };
 
 /**
@@ -144,6 +154,14 @@ enum qcc_radar_error_kind {
    * "internal": a bug in qcc-radar.
    */
   QCC_RADAR_ERROR_KIND_INTERNAL = 11,
+  /**
+   * "unconfirmed_order": createReport may have placed an order whose answer never arrived.
+   */
+  QCC_RADAR_ERROR_KIND_UNCONFIRMED_ORDER = 12,
+  /**
+   * "io": the local file system failed; the message names the path.
+   */
+  QCC_RADAR_ERROR_KIND_IO = 13,
 };
 
 /**

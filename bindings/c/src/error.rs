@@ -40,6 +40,8 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static CStr {
         ErrorKind::Config => c"config",
         ErrorKind::Cancelled => c"cancelled",
         ErrorKind::Internal => c"internal",
+        ErrorKind::UnconfirmedOrder => c"unconfirmed_order",
+        ErrorKind::Io => c"io",
     }
 }
 

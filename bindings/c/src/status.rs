@@ -37,6 +37,12 @@ pub enum Status {
     Cancelled = 10,
     /// A bug in qcc-radar (for example a caught panic); please report it.
     Internal = 11,
+    /// createReport may have placed an order whose answer never arrived; nothing more is
+    /// ordered for that period until the caller decides (`new_order`).
+    UnconfirmedOrder = 12,
+    /// The local file system failed (disk full, permission denied, an unreadable ledger); the
+    /// message names the path.
+    Io = 13,
 }
 
 /// The kind of a `struct qcc_radar_error`, as code branches on it. The names returned by
@@ -70,6 +76,10 @@ pub enum ErrorKind {
     Cancelled = 10,
     /// "internal": a bug in qcc-radar.
     Internal = 11,
+    /// "unconfirmed_order": createReport may have placed an order whose answer never arrived.
+    UnconfirmedOrder = 12,
+    /// "io": the local file system failed; the message names the path.
+    Io = 13,
 }
 
 impl ErrorKind {
@@ -87,6 +97,8 @@ impl ErrorKind {
             CoreKind::Config => ErrorKind::Config,
             CoreKind::Cancelled => ErrorKind::Cancelled,
             CoreKind::Internal => ErrorKind::Internal,
+            CoreKind::UnconfirmedOrder => ErrorKind::UnconfirmedOrder,
+            CoreKind::Io => ErrorKind::Io,
         }
     }
 }
@@ -106,6 +118,8 @@ impl Status {
             CoreKind::Config => Status::Config,
             CoreKind::Cancelled => Status::Cancelled,
             CoreKind::Internal => Status::Internal,
+            CoreKind::UnconfirmedOrder => Status::UnconfirmedOrder,
+            CoreKind::Io => Status::Io,
         }
     }
 }

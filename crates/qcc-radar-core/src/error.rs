@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::order_no::OrderNo;
+
 /// What went wrong, as a caller would branch on it. Stable names across all bindings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -34,11 +36,18 @@ pub enum ErrorKind {
     Cancelled,
     /// A bug in qcc-radar itself (for example a caught panic at an FFI boundary).
     Internal,
+    /// createReport may have placed (and billed) an order whose answer never arrived: the
+    /// request went out and the connection broke, timed out, or the process stopped before the
+    /// answer was recorded. Nothing more is ordered for that period until the caller decides.
+    UnconfirmedOrder,
+    /// The local file system failed: disk full, permission denied, read-only, an unreadable
+    /// ledger. The message names the path.
+    Io,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 13] = [
         ErrorKind::Auth,
         ErrorKind::Quota,
         ErrorKind::Permission,
@@ -50,6 +59,8 @@ impl ErrorKind {
         ErrorKind::Config,
         ErrorKind::Cancelled,
         ErrorKind::Internal,
+        ErrorKind::UnconfirmedOrder,
+        ErrorKind::Io,
     ];
 
     /// The snake_case name used in JSON output and by every binding (`"invalid_request"`).
@@ -66,6 +77,8 @@ impl ErrorKind {
             ErrorKind::Config => "config",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Internal => "internal",
+            ErrorKind::UnconfirmedOrder => "unconfirmed_order",
+            ErrorKind::Io => "io",
         }
     }
 
@@ -86,6 +99,8 @@ impl ErrorKind {
             ErrorKind::Timeout => 5,
             ErrorKind::Transport => 6,
             ErrorKind::Archive => 7,
+            ErrorKind::UnconfirmedOrder => 8,
+            ErrorKind::Io => 9,
             ErrorKind::Cancelled => 130,
             ErrorKind::Internal => 1,
         }
@@ -107,6 +122,7 @@ pub struct Error {
     message: String,
     server_message: Option<String>,
     retryable: bool,
+    order_no: Option<OrderNo>,
 }
 
 /// `Result` with [`Error`].
@@ -121,7 +137,26 @@ impl Error {
             message: message.into(),
             server_message: None,
             retryable: false,
+            order_no: None,
         }
+    }
+
+    /// An [`ErrorKind::Io`] error for the local file system: `what` was being done to `path`
+    /// ("write the ledger", "create the folder"), the OS error, and `next` says what to do.
+    pub fn io(what: &str, path: &std::path::Path, e: &std::io::Error, next: &str) -> Self {
+        let hint = match e.raw_os_error() {
+            Some(28) => " (the disk is full)",
+            Some(122) => " (the disk quota is exceeded)",
+            Some(30) => " (the file system is read-only)",
+            _ if e.kind() == std::io::ErrorKind::PermissionDenied => " (permission denied)",
+            _ => "",
+        };
+        let mut message = format!("cannot {what} {}: {e}{hint}", path.display());
+        if !next.is_empty() {
+            message.push_str("; ");
+            message.push_str(next);
+        }
+        Error::new(ErrorKind::Io, message)
     }
 
     /// A [`ErrorKind::Config`] error: bad input, nothing was sent.
@@ -145,6 +180,12 @@ impl Error {
         self
     }
 
+    /// Sets the API status code when there is one.
+    pub fn with_code_opt(mut self, code: Option<i32>) -> Self {
+        self.code = code;
+        self
+    }
+
     /// Sets the server's own `msg`.
     pub fn with_server_message(mut self, msg: impl Into<String>) -> Self {
         let msg = msg.into();
@@ -155,6 +196,27 @@ impl Error {
     /// Marks whether retrying the same request may succeed.
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.retryable = retryable;
+        self
+    }
+
+    /// Records the order this error concerns (a wait that timed out, a failed report, a
+    /// download or archive failure after ordering), so the caller can resume it instead of
+    /// paying again. Keeps an order already recorded.
+    pub fn with_order_no(mut self, order_no: &OrderNo) -> Self {
+        if self.order_no.is_none() {
+            self.order_no = Some(order_no.clone());
+        }
+        self
+    }
+
+    /// The order this error concerns, when one exists.
+    pub fn order_no(&self) -> Option<&OrderNo> {
+        self.order_no.as_ref()
+    }
+
+    /// Changes the kind, keeping everything else (code, server message, order).
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -226,6 +288,35 @@ mod tests {
         assert_eq!(ErrorKind::Timeout.exit_code(), 5);
         assert_eq!(ErrorKind::Transport.exit_code(), 6);
         assert_eq!(ErrorKind::Archive.exit_code(), 7);
+        assert_eq!(ErrorKind::UnconfirmedOrder.exit_code(), 8);
+        assert_eq!(ErrorKind::Io.exit_code(), 9);
+        assert_eq!(ErrorKind::Cancelled.exit_code(), 130);
+    }
+
+    #[test]
+    fn order_no_is_kept_and_not_replaced() {
+        let a = OrderNo::new("JKDAY-1").unwrap();
+        let b = OrderNo::new("JKDAY-2").unwrap();
+        let e = Error::new(ErrorKind::Timeout, "late")
+            .with_order_no(&a)
+            .with_order_no(&b);
+        assert_eq!(e.order_no(), Some(&a));
+        assert_eq!(Error::config("x").order_no(), None);
+    }
+
+    #[test]
+    fn io_errors_name_the_path_and_the_next_step() {
+        let e = Error::io(
+            "write the ledger",
+            std::path::Path::new("/srv/r/qcc-radar-journal.json"),
+            &std::io::Error::from_raw_os_error(28),
+            "free space and run again",
+        );
+        assert_eq!(e.kind(), ErrorKind::Io);
+        let m = e.message();
+        assert!(m.contains("/srv/r/qcc-radar-journal.json"), "{m}");
+        assert!(m.contains("disk is full"), "{m}");
+        assert!(m.ends_with("free space and run again"), "{m}");
     }
 
     #[test]

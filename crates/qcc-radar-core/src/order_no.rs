@@ -80,6 +80,21 @@ impl FromStr for OrderNo {
     }
 }
 
+/// Written as its text, and validated again when read: a ledger file edited by hand cannot
+/// smuggle a path into a file name.
+impl serde::Serialize for OrderNo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderNo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        OrderNo::new(text).map_err(|e| serde::de::Error::custom(e.message()))
+    }
+}
+
 impl AsRef<str> for OrderNo {
     fn as_ref(&self) -> &str {
         &self.0

@@ -54,6 +54,21 @@ impl FromStr for ReportType {
     }
 }
 
+/// Written as its API spelling (`"day"`), read through [`FromStr`], as a ledger stores it.
+impl serde::Serialize for ReportType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse()
+            .map_err(|e: Error| serde::de::Error::custom(e.message()))
+    }
+}
+
 /// Text from outside (an argument, a server's field) as an error message quotes it: at most 64
 /// characters, and never a signed link's query or signature, since a garbled answer can put the
 /// link into any field.

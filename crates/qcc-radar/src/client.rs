@@ -16,10 +16,12 @@ use qcc_radar_core::{
 
 use crate::builder::{ClientBuilder, Settings};
 use crate::clock::ServerClock;
-use crate::download::{download_archive, io_error, sync_dir, DownloadedArchive};
+use crate::download::{download_archive, io_error, DownloadedArchive};
 use crate::extract::extract_archive;
+use crate::fetch::FetchOptions;
 use crate::progress::Progress;
 use crate::report::Report;
+use crate::report_folder::{sync_dir, FolderLock, ReportFolder};
 use crate::transport::{call_api, random_unit, ForkAwareHttp, HttpFactory, Repeat};
 
 pub(crate) struct Inner {
@@ -145,7 +147,10 @@ impl Client {
         let mut delays = self.inner.settings.poll.delays(timeout, random_unit);
         let mut polls = 0u32;
         loop {
-            let info = self.report_info(order_no).await?;
+            let info = self
+                .report_info(order_no)
+                .await
+                .map_err(|e| e.with_order_no(order_no))?;
             polls += 1;
             self.emit(Progress::Polled {
                 order_no: order_no.clone(),
@@ -168,7 +173,8 @@ impl Client {
                             "report {order_no} was still being made after {:.0} s ({polls} polls); the order stays valid, wait for it again later",
                             started.elapsed().as_secs_f64()
                         ),
-                    ))
+                    )
+                    .with_order_no(order_no))
                 }
             }
         }
@@ -177,11 +183,10 @@ impl Client {
     /// Downloads a made report into `out_dir` as `<orderNo>.zip` and extracts it into
     /// `<orderNo>/`, both atomically: nothing stands under a final name until it is complete
     /// and verified, and a refused archive leaves nothing behind. The order must be `S`
-    /// (call [`Client::wait_for_report`] first); an expired link is refreshed.
+    /// (call [`Client::wait_for_report`] first); an expired link is refreshed. Takes the
+    /// folder's lock, like [`Client::fetch_report`], and cleans what killed runs left.
     pub async fn download_report(&self, order_no: &OrderNo, out_dir: &Path) -> Result<Report> {
-        prepare_out_dir(out_dir)?;
-        let archive = download_archive(self, order_no, out_dir, None).await?;
-        self.finish_report(order_no, out_dir, archive).await
+        self.download_report_inner(order_no, None, out_dir).await
     }
 
     /// Like [`Client::download_report`], starting from a link already in hand (from a wait).
@@ -191,9 +196,37 @@ impl Client {
         info: &ReportInfo,
         out_dir: &Path,
     ) -> Result<Report> {
-        prepare_out_dir(out_dir)?;
-        let archive = download_archive(self, order_no, out_dir, info.link.clone()).await?;
-        self.finish_report(order_no, out_dir, archive).await
+        self.download_report_inner(order_no, Some(info.clone()), out_dir)
+            .await
+    }
+
+    async fn download_report_inner(
+        &self,
+        order_no: &OrderNo,
+        info: Option<ReportInfo>,
+        out_dir: &Path,
+    ) -> Result<Report> {
+        let folder = ReportFolder::prepare(out_dir).map_err(|e| e.with_order_no(order_no))?;
+        let lock = folder.lock().await.map_err(|e| e.with_order_no(order_no))?;
+        folder.clean_leftovers(&lock);
+        self.download_locked(order_no, info, &folder, &lock).await
+    }
+
+    /// The download into `folder`, whose lock the caller holds. Errors carry the order.
+    pub(crate) async fn download_locked(
+        &self,
+        order_no: &OrderNo,
+        info: Option<ReportInfo>,
+        folder: &ReportFolder,
+        _lock: &FolderLock,
+    ) -> Result<Report> {
+        let link = info.and_then(|i| i.link);
+        let result = async {
+            let archive = download_archive(self, order_no, folder.path(), link).await?;
+            self.finish_report(order_no, folder.path(), archive).await
+        }
+        .await;
+        result.map_err(|e| e.with_order_no(order_no))
     }
 
     /// Fsyncs the downloaded archive while extracting it, then puts both under their final
@@ -253,14 +286,16 @@ impl Client {
         })
     }
 
-    /// The whole flow: order, wait (up to the client's wait timeout), download, extract.
-    /// `None` when there were no risk changes, so no report.
+    /// The whole flow: order (or resume) a report, wait for it (up to the client's wait
+    /// timeout), download and extract it, backed by the folder's order ledger, so calling it
+    /// again never pays twice (see [`Client::fetch_report_with`]). `None` when there were no
+    /// risk changes, so no report.
     pub async fn fetch_report(
         &self,
         report_type: ReportType,
         out_dir: &Path,
     ) -> Result<Option<Report>> {
-        self.fetch_report_within(report_type, out_dir, self.inner.settings.wait_timeout)
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::default())
             .await
     }
 
@@ -271,14 +306,8 @@ impl Client {
         out_dir: &Path,
         timeout: Duration,
     ) -> Result<Option<Report>> {
-        prepare_out_dir(out_dir)?;
-        let Some(order_no) = self.create_report(report_type).await? else {
-            return Ok(None);
-        };
-        let info = self.wait_for_report(&order_no, timeout).await?;
-        let mut report = self.download_report_from(&order_no, &info, out_dir).await?;
-        report.report_type = Some(report_type);
-        Ok(Some(report))
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::new().timeout(timeout))
+            .await
     }
 }
 
@@ -287,44 +316,19 @@ pub(crate) fn report_failed(order_no: &OrderNo) -> Error {
         ErrorKind::ReportFailed,
         format!("QCC could not make report {order_no} (reportStatus F); order a new one"),
     )
+    .with_order_no(order_no)
 }
 
-/// Creates `out_dir` if needed and checks that it is a writable folder, before anything is sent.
+/// Creates `out_dir` if needed and checks that it is a writable folder, before anything is sent
+/// (see [`ReportFolder::prepare`]).
 pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
-    if out_dir.as_os_str().is_empty() {
-        return Err(Error::config(
-            "the output folder is empty; give a folder path",
-        ));
-    }
-    if out_dir.exists() && !out_dir.is_dir() {
-        return Err(Error::config(format!(
-            "the output path {} exists and is not a folder",
-            out_dir.display()
-        )));
-    }
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        Error::config(format!(
-            "cannot create the output folder {}: {e}",
-            out_dir.display()
-        ))
-    })?;
-    tempfile::Builder::new()
-        .prefix(".qcc-radar-write-check")
-        .tempfile_in(out_dir)
-        .map_err(|e| {
-            Error::config(format!(
-                "the output folder {} is not writable: {e}",
-                out_dir.display()
-            ))
-        })?;
-    Ok(())
+    ReportFolder::prepare(out_dir).map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     //! The end of a download against the sandbox: what stands under the final names, when.
 
-    use std::path::PathBuf;
     use std::sync::{mpsc, Mutex};
 
     use qcc_radar_sandbox::{Sandbox, Scenario};
@@ -340,12 +344,13 @@ mod tests {
             .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
     }
 
-    /// Every name directly in `dir`.
+    /// Every name directly in `dir`, but the ledger and the lock.
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
             .map(|rd| {
                 rd.flatten()
                     .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != crate::LEDGER_FILE && n != crate::LOCK_FILE)
                     .collect()
             })
             .unwrap_or_default();
@@ -452,13 +457,9 @@ mod tests {
         // The fetch future is dropped: let the extraction thread go on and notice.
         drop(go_tx);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let mut left: Vec<PathBuf> = Vec::new();
+        let mut left: Vec<String> = Vec::new();
         while Instant::now() < deadline {
-            left = std::fs::read_dir(dir.path())
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
+            left = names(dir.path());
             if left.is_empty() {
                 break;
             }

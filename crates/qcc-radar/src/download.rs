@@ -31,6 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::client::{report_failed, Client};
 use crate::progress::Progress;
+use crate::report_folder::ReportFolder;
 use crate::transport::{describe, random_unit};
 
 /// Seconds of margin before `Expires` at which a link counts as expired.
@@ -251,13 +252,15 @@ pub(crate) async fn download_archive(
     let settings = &client.inner.settings;
     let final_path = out_dir.join(format!("{order_no}.zip"));
     let part = tempfile::Builder::new()
-        .prefix(&format!(".{order_no}.zip.part-"))
+        .prefix(&ReportFolder::part_prefix(order_no))
         .tempfile_in(out_dir)
         .map_err(|e| {
-            Error::config(format!(
-                "cannot create a temporary file in {}: {e}",
-                out_dir.display()
-            ))
+            Error::io(
+                "create the download's temporary file in",
+                out_dir,
+                &e,
+                "free space or fix the folder's permissions and run again",
+            )
         })?;
     let mut link = match link {
         Some(l) => l,
@@ -478,14 +481,7 @@ pub(crate) fn io_error(e: std::io::Error) -> Error {
     } else {
         "a disk write failed"
     };
-    Error::new(ErrorKind::Config, format!("{kind}: {e}"))
-}
-
-/// Makes a rename durable; best effort (not every filesystem allows opening a folder).
-pub(crate) fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    Error::new(ErrorKind::Io, format!("{kind}: {e}"))
 }
 
 #[cfg(test)]

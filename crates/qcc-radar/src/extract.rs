@@ -25,8 +25,9 @@ use qcc_radar_core::{
 };
 
 use crate::client::Client;
-use crate::download::{io_error, sync_dir};
+use crate::download::io_error;
 use crate::progress::Progress;
+use crate::report_folder::{sync_dir, ReportFolder, OLD_EXTRACTION_PREFIX};
 
 const S_IFMT: u32 = 0o170000;
 const S_IFLNK: u32 = 0o120000;
@@ -223,7 +224,7 @@ fn stage(
     let planned = plan(&mut zip, archive_bytes, limits)?;
 
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{order_no}.extracting-"))
+        .prefix(&ReportFolder::staging_prefix(order_no))
         .tempdir_in(out_dir)
         .map_err(io_error)?;
     let mut relative = Vec::with_capacity(planned.len());
@@ -302,7 +303,7 @@ fn replace_dir(staging: tempfile::TempDir, final_dir: &Path) -> Result<()> {
     let mut old = None;
     if final_dir.exists() {
         let aside = tempfile::Builder::new()
-            .prefix(".qcc-radar-old-")
+            .prefix(OLD_EXTRACTION_PREFIX)
             .tempdir_in(parent)
             .map_err(io_error)?;
         let target = aside.path().join("old");

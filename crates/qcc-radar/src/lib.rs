@@ -49,16 +49,21 @@ mod client;
 mod clock;
 mod download;
 pub mod extract;
+mod fetch;
+pub mod ledger;
 mod progress;
 mod report;
+mod report_folder;
 #[cfg(feature = "stderr-log")]
 pub mod stderr_log;
 mod transport;
 
 pub use builder::ClientBuilder;
 pub use client::{prepare_out_dir, Client};
+pub use fetch::FetchOptions;
 pub use progress::{Progress, ProgressFn};
 pub use report::Report;
+pub use report_folder::{FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
 
 pub use qcc_radar_core::{
     sign, ArchiveLimits, Error, ErrorKind, OrderNo, PollSchedule, ReportInfo, ReportLink,

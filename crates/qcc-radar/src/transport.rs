@@ -252,6 +252,11 @@ pub(crate) async fn call_api<T>(
             Repeat::OnlyBeforeSending => err.is_retryable() && !reached,
         };
         if !may_repeat {
+            let err = if repeat == Repeat::OnlyBeforeSending && reached && !is_refusal(&err) {
+                unconfirmed(endpoint, err)
+            } else {
+                err
+            };
             return Err(with_attempts(err, attempt));
         }
         match settings
@@ -265,6 +270,29 @@ pub(crate) async fn call_api<T>(
             None => return Err(with_attempts(err, attempt)),
         }
     }
+}
+
+/// Whether the API answered a billed request with a refusal, so nothing was placed: a bad key,
+/// no money, an interface not bought, a bad parameter.
+fn is_refusal(err: &Error) -> bool {
+    use qcc_radar_core::ErrorKind::*;
+    err.code().is_some_and(|c| c != 200)
+        && matches!(
+            err.kind(),
+            Auth | Quota | Permission | InvalidRequest | Config
+        )
+}
+
+/// A billed request that reached the server and got no usable answer: a cut connection, a
+/// timeout, a 5xx page, a 200 without an order number. The order may exist.
+fn unconfirmed(endpoint: &str, err: Error) -> Error {
+    let message = format!(
+        "{endpoint} was sent but no usable answer came back ({}); an order may have been placed and billed, so check QCC's order list before ordering again",
+        err.message()
+    );
+    Error::new(qcc_radar_core::ErrorKind::UnconfirmedOrder, message)
+        .with_code_opt(err.code())
+        .with_server_message(err.server_message().unwrap_or_default())
 }
 
 fn with_attempts(err: Error, attempts: u32) -> Error {
