@@ -129,7 +129,7 @@ fn answer(
 }
 
 /// `GET /api/radar_ext/createReport?key=&reportType=`.
-pub(crate) fn create_report(state: &AppState, req: &Parts) -> Response {
+pub(crate) async fn create_report(state: &AppState, req: &Parts) -> Response {
     const EP: Endpoint = Endpoint::CreateReport;
     let call = Call::read(state, req);
     if let Err(code) = admit(state, &call) {
@@ -145,8 +145,40 @@ pub(crate) fn create_report(state: &AppState, req: &Parts) -> Response {
     if state.config.scenario == Scenario::NoChange {
         return answer(state, call, EP, 201, Value::Null);
     }
+    let first = state.orders.count() == 0;
     let order_no = state.orders.place(report_type, state.clock.unix_millis());
+    match state.config.scenario {
+        Scenario::LostAnswer if first => {
+            // The order is placed and billed; the answer never arrives.
+            call.record(state, EP, Some(200), 0);
+            return lost_answer();
+        }
+        Scenario::CreateHangs if first => {
+            // Recorded now: a client that gives up drops this future before the answer.
+            call.record(state, EP, Some(200), 200);
+            tokio::time::sleep(state.config.hang).await;
+            let body = envelope(200, json!({ "orderNo": order_no }));
+            return respond(state, StatusCode::OK, JSON, body);
+        }
+        _ => {}
+    }
     answer(state, call, EP, 200, json!({ "orderNo": order_no }))
+}
+
+/// A response whose body fails before its first byte: the server drops the connection, so
+/// the client sees its request go out and no answer come back.
+fn lost_answer() -> Response {
+    let body = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "sandbox (lost_answer): connection closed before the answer",
+        ))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(axum::http::header::CONTENT_TYPE, JSON)
+        .body(axum::body::Body::from_stream(body))
+        .unwrap_or_default()
 }
 
 /// What getReportInfo decided for a known order.

@@ -97,7 +97,7 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: Request) -> Response 
     let req = &parts;
     let path = req.uri.path();
     if path == CREATE_REPORT_PATH {
-        crate::api::create_report(&state, req)
+        crate::api::create_report(&state, req).await
     } else if path == REPORT_INFO_PATH {
         crate::api::report_info(&state, req)
     } else if path.starts_with("/files/") {

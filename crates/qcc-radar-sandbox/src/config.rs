@@ -40,6 +40,8 @@ pub struct SandboxConfig {
     /// `large`: the archive's size in bytes. Default 64 MiB. Values above
     /// [`crate::MAX_LARGE_BYTES`] are clamped to it: the archive is a plain zip without zip64.
     pub large_bytes: u64,
+    /// `create_hangs`: how long the first createReport holds its answer. Default one hour.
+    pub hang: Duration,
     /// The TCP port on 127.0.0.1; 0 picks any free port. Default 0.
     pub port: u16,
 }
@@ -56,6 +58,7 @@ impl Default for SandboxConfig {
             timespan_window: Duration::from_secs(300),
             clock_skew: Duration::from_secs(900),
             large_bytes: 64 * 1024 * 1024,
+            hang: Duration::from_secs(3600),
             port: 0,
         }
     }

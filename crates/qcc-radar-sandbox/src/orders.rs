@@ -46,6 +46,11 @@ pub(crate) struct OrderBook {
 const LOW_DIGITS: u64 = 100_000;
 
 impl OrderBook {
+    /// How many orders were placed.
+    pub(crate) fn count(&self) -> usize {
+        self.lock().orders.len()
+    }
+
     /// Places an order and returns its fresh number. `now_millis` is the server clock.
     pub(crate) fn place(&self, report_type: ReportType, now_millis: u64) -> String {
         let mut inner = self.lock();

@@ -44,11 +44,19 @@ pub enum Scenario {
     /// `large`: the report zip is a stored archive of about `large_bytes` of incompressible
     /// data, generated on the fly.
     Large,
+    /// `lost_answer`: the sandbox's first createReport places the order, then the connection
+    /// is closed with no answer; later createReports answer normally. A client must not order
+    /// again blindly: the order exists and is billed.
+    LostAnswer,
+    /// `create_hangs`: the sandbox's first createReport places the order, then holds its answer
+    /// for `hang` (default an hour), so the client's request timeout ends it; later
+    /// createReports answer normally.
+    CreateHangs,
 }
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 12] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::Normal,
         Scenario::NoChange,
         Scenario::Fail,
@@ -61,6 +69,8 @@ impl Scenario {
         Scenario::ZipBomb,
         Scenario::ClockSkew,
         Scenario::Large,
+        Scenario::LostAnswer,
+        Scenario::CreateHangs,
     ];
 
     /// The scenario's snake_case name, as every binding and the CLI spell it.
@@ -78,6 +88,8 @@ impl Scenario {
             Scenario::ZipBomb => "zip_bomb",
             Scenario::ClockSkew => "clock_skew",
             Scenario::Large => "large",
+            Scenario::LostAnswer => "lost_answer",
+            Scenario::CreateHangs => "create_hangs",
         }
     }
 
@@ -98,6 +110,12 @@ impl Scenario {
             Scenario::ZipBomb => "the zip holds a 64 MiB entry of zeros compressed ~1000:1",
             Scenario::ClockSkew => "the server clock runs ahead: 115 until the client corrects",
             Scenario::Large => "the zip is large (large_bytes), stored, generated on the fly",
+            Scenario::LostAnswer => {
+                "the first createReport places the order, then hangs up without an answer"
+            }
+            Scenario::CreateHangs => {
+                "the first createReport places the order, then holds its answer for `hang`"
+            }
         }
     }
 }
