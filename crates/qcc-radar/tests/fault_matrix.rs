@@ -14,15 +14,15 @@
 //! `<dir>/rust-fault-matrix/trace.log`, for the scan to read. `QCC_FAULT_MATRIX_ONLY=id,id`
 //! runs only those cases.
 //!
-//! qcc-radar has no JSON dependency and this file may not add one, so a small JSON reader is
-//! included below; it reads standard JSON (RFC 8259) and is only used on the matrix.
+//! A small JSON reader is included below (written when the crate had no JSON dependency); it
+//! reads standard JSON (RFC 8259) and is only used on the matrix.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use qcc_radar::{Client, Error, OrderNo, PollSchedule, ReportType};
+use qcc_radar::{Client, Error, FetchOptions, OrderNo, PollSchedule, ReportType};
 use qcc_radar_sandbox::{Sandbox, SandboxConfig, Scenario};
 
 /// The secret the sandboxes and clients use unless `QCC_LEAK_SECRET` names another.
@@ -384,6 +384,8 @@ struct Matrix {
     report_type: String,
     poll: Duration,
     wait_timeout: Duration,
+    /// Names any front end may leave in the out folder (the ledger and the lock).
+    bookkeeping: BTreeSet<String>,
     cases: Vec<Json>,
 }
 
@@ -397,7 +399,7 @@ fn load() -> Matrix {
     assert_eq!(doc.get("format").str(), Some("qcc-radar-fault-matrix"));
     assert_eq!(
         doc.get("version").u64(),
-        Some(1),
+        Some(2),
         "a matrix version this runner reads"
     );
     let d = doc.get("defaults");
@@ -405,6 +407,12 @@ fn load() -> Matrix {
         report_type: d.get("report_type").str().unwrap_or("day").to_string(),
         poll: Duration::from_millis(d.get("poll_ms").u64().unwrap_or(20)),
         wait_timeout: Duration::from_millis(d.get("wait_timeout_ms").u64().unwrap_or(20_000)),
+        bookkeeping: doc
+            .get("bookkeeping")
+            .arr()
+            .iter()
+            .filter_map(|n| n.str().map(str::to_string))
+            .collect(),
         cases: doc.get("cases").arr().to_vec(),
     }
 }
@@ -489,7 +497,16 @@ async fn operate(m: &Matrix, case: &Json, client: &Client, out: &Path) -> Result
     Ok(match op {
         "fetch" => match report_type_text.parse::<ReportType>() {
             Err(e) => Got::error(e),
-            Ok(t) => match client.fetch_report_within(t, out, timeout).await {
+            Ok(t) => match client
+                .fetch_report_with(
+                    t,
+                    out,
+                    &FetchOptions::new()
+                        .timeout(timeout)
+                        .new_order(args.get("new_order") == &Json::Bool(true)),
+                )
+                .await
+            {
                 Ok(Some(r)) => report_got(r),
                 Ok(None) => Got {
                     outcome: "no_change",
@@ -572,15 +589,24 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Compares what happened with the case's expectations; returns every difference.
+/// Names directly in the out folder, but the bookkeeping a front end may keep there.
+fn report_names(m: &Matrix, out: &Path) -> BTreeSet<String> {
+    names(out)
+        .into_iter()
+        .filter(|n| !m.bookkeeping.contains(n))
+        .collect()
+}
+
+/// Compares what a step gave with its expectations; returns every difference.
 fn judge(
-    case: &Json,
+    m: &Matrix,
+    step: &Json,
     got: &Got,
     sandbox: Option<&Sandbox>,
     parent: &Path,
     out: &Path,
 ) -> Vec<String> {
-    let x = case.get("expect");
+    let x = step.get("expect");
     let mut bad = Vec::new();
     let want_outcome = x.get("outcome").str().unwrap_or("?");
     if got.outcome != want_outcome {
@@ -623,6 +649,15 @@ fn judge(
             ));
         }
     }
+    if let Json::Bool(want) = x.get("error_order_no") {
+        let carried = got.error.as_ref().and_then(|e| e.order_no());
+        if carried.is_some() != *want {
+            bad.push(format!(
+                "the error carries order {carried:?}, expected {}",
+                if *want { "one" } else { "none" }
+            ));
+        }
+    }
     if let Some(prefix) = x.get("order_no_prefix").str() {
         if !got.order_no.as_deref().unwrap_or("").starts_with(prefix) {
             bad.push(format!(
@@ -642,10 +677,10 @@ fn judge(
             Some((archive, folder, files)) => {
                 let order = got.order_no.clone().unwrap_or_default();
                 let want: BTreeSet<String> = [format!("{order}.zip"), order.clone()].into();
-                if names(out) != want {
+                if report_names(m, out) != want {
                     bad.push(format!(
                         "the out folder holds {:?}, expected {want:?}",
-                        names(out)
+                        report_names(m, out)
                     ));
                 }
                 if *archive != out.join(format!("{order}.zip")) || !archive.is_file() {
@@ -661,8 +696,8 @@ fn judge(
                 }
             }
         },
-        Some("none") if !names(out).is_empty() => {
-            bad.push(format!("left on disk: {:?}", names(out)));
+        Some("none") if !report_names(m, out).is_empty() => {
+            bad.push(format!("left on disk: {:?}", report_names(m, out)));
         }
         _ => {}
     }
@@ -695,19 +730,46 @@ async fn run_case(m: Arc<Matrix>, case: Json, secret: String) -> Vec<String> {
     let id = case.get("id").str().unwrap_or("case").to_string();
     let (parent, _guard) = case_dir(&id);
     let out = parent.join("out");
-    let got =
-        match tokio::time::timeout(Duration::from_secs(120), operate(&m, &case, &client, &out))
-            .await
+    if let Some(ledger) = case.get("setup").get("ledger").str() {
+        std::fs::create_dir_all(&out).expect("the out folder is made");
+        std::fs::write(out.join(qcc_radar::LEDGER_FILE), ledger).expect("the ledger is written");
+    }
+    // One step, or several against the same sandbox, client and folder.
+    let steps: Vec<Json> = match case.get("steps") {
+        Json::Arr(steps) => steps.clone(),
+        _ => vec![case.clone()],
+    };
+    let mut bad = Vec::new();
+    for (n, step) in steps.iter().enumerate() {
+        let label = if steps.len() > 1 {
+            format!("step {}: ", n + 1)
+        } else {
+            String::new()
+        };
+        let got = match tokio::time::timeout(
+            Duration::from_secs(120),
+            operate(&m, step, &client, &out),
+        )
+        .await
         {
-            Err(_) => return vec!["did not finish within 120 s".into()],
-            Ok(Err(precondition)) => return vec![precondition],
+            Err(_) => {
+                bad.push(format!("{label}did not finish within 120 s"));
+                break;
+            }
+            Ok(Err(precondition)) => {
+                bad.push(format!("{label}{precondition}"));
+                break;
+            }
             Ok(Ok(got)) => got,
         };
-    let mut bad = judge(&case, &got, sandbox.as_ref(), &parent, &out);
-    if let Some(e) = &got.error {
-        let shown = format!("{e} {e:?} {:?}", e.server_message());
-        if shown.contains(&secret) {
-            bad.push(format!("the error shows the secret: {shown}"));
+        for b in judge(&m, step, &got, sandbox.as_ref(), &parent, &out) {
+            bad.push(format!("{label}{b}"));
+        }
+        if let Some(e) = &got.error {
+            let shown = format!("{e} {e:?} {:?}", e.server_message());
+            if shown.contains(&secret) {
+                bad.push(format!("{label}the error shows the secret: {shown}"));
+            }
         }
     }
     if format!("{client:?}").contains(&secret) {
