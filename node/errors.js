@@ -3,8 +3,8 @@
  * The one place where failures become `QccError`s.
  *
  * The native addon rejects with a plain `Error` whose message is a marked JSON payload
- * (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…}`), because napi cannot attach
- * properties to a rejection made off the JS thread. `fromNative` rebuilds it; errors napi
+ * (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…,"orderNo":…}`), because napi
+ * cannot attach properties to a rejection made off the JS thread. `fromNative` rebuilds it; errors napi
  * raises itself while converting arguments become `config` errors, and anything else becomes
  * `internal`, so that `instanceof QccError` holds for every error this package throws.
  *
@@ -13,20 +13,14 @@
  * `err.name === 'AbortError'` checks work.
  */
 
-/** Every error kind, as `QccError#kind` spells it (the same names in every qcc-radar binding). */
-const ERROR_KINDS = Object.freeze([
-  'auth',
-  'quota',
-  'permission',
-  'invalid_request',
-  'report_failed',
-  'timeout',
-  'transport',
-  'archive',
-  'config',
-  'cancelled',
-  'internal',
-])
+const native = require('./native.js')
+
+/**
+ * Every error kind, as `QccError#kind` spells it (the same names in every qcc-radar binding),
+ * taken from the Rust core (`ErrorKind::ALL`) so it cannot fall behind it.
+ * @type {readonly string[]}
+ */
+const ERROR_KINDS = Object.freeze(native.errorKinds())
 
 const MARKER = 'qcc-radar:'
 
@@ -58,15 +52,19 @@ function describe(message, code, serverMessage) {
   return text
 }
 
-/** A qcc-radar failure: a kind to branch on, the API's status code, and the server's `msg`. */
+/**
+ * A qcc-radar failure: a kind to branch on, the API's status code, the server's `msg`, and the
+ * order it concerns (so a paid order can be resumed instead of ordered again).
+ */
 class QccError extends Error {
   /**
    * @param {string} message what happened and what to do
-   * @param {{kind?: string, code?: number|null, serverMessage?: string|null, cause?: unknown}} [details]
+   * @param {{kind?: string, code?: number|null, serverMessage?: string|null, orderNo?: string|null, cause?: unknown}} [details]
    */
   constructor(message, details = {}) {
     const code = typeof details.code === 'number' ? details.code : null
     const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
+    const orderNo = typeof details.orderNo === 'string' && details.orderNo !== '' ? details.orderNo : null
     super(
       describe(String(message), code, serverMessage),
       'cause' in details ? { cause: details.cause } : undefined,
@@ -85,15 +83,22 @@ class QccError extends Error {
     this.code = code
     /** The server's own `msg` (often Chinese), else `null`. */
     this.serverMessage = serverMessage
+    /**
+     * The order this error concerns when one exists (a wait that timed out, a failed report, a
+     * download or archive failure after ordering), else `null`: resume it with
+     * `waitForReport` / `downloadReport` (or re-run `fetchReport`) instead of paying again.
+     */
+    this.orderNo = orderNo
   }
 
-  /** `{ kind, code, message, serverMessage }`, as the CLI prints errors with `--json`. */
+  /** `{ kind, code, message, serverMessage, orderNo }`, as the CLI prints errors with `--json`. */
   toJSON() {
     return {
       kind: this.kind,
       code: this.code,
       message: this.message,
       serverMessage: this.serverMessage,
+      orderNo: this.orderNo,
     }
   }
 }
@@ -121,6 +126,7 @@ function fromNative(err) {
         kind: payload.kind,
         code: payload.code,
         serverMessage: payload.serverMessage,
+        orderNo: payload.orderNo,
       })
     } catch {
       // Fall through: report it as internal, with what arrived.
@@ -141,9 +147,10 @@ function fromNative(err) {
  * The rejection of an operation stopped by an `AbortSignal`.
  * @param {AbortSignal} signal
  * @param {string} what
+ * @param {string|null} [orderNo] the order the stopped work concerned, when the core said
  */
-function abortError(signal, what) {
-  const err = new QccError(`${what} was aborted`, { kind: 'cancelled', cause: signal.reason })
+function abortError(signal, what, orderNo = null) {
+  const err = new QccError(`${what} was aborted`, { kind: 'cancelled', cause: signal.reason, orderNo })
   Object.defineProperty(err, 'name', {
     value: 'AbortError',
     enumerable: false,

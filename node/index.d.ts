@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'config'
   | 'cancelled'
   | 'internal'
+  | 'unconfirmed_order'
+  | 'io'
 
 /** `day`, `week` or `month`. */
 export type ReportType = 'day' | 'week' | 'month'
@@ -36,6 +38,8 @@ export type Scenario =
   | 'zip_bomb'
   | 'clock_skew'
   | 'large'
+  | 'lost_answer'
+  | 'create_hangs'
 
 /** Every error kind. */
 export declare const ERROR_KINDS: readonly ErrorKind[]
@@ -48,20 +52,40 @@ export declare const version: string
 
 /**
  * Every error this package throws or rejects with. Branch on `kind`; `code` is the API's
- * status number when it answered. An abort by `AbortSignal` is a `QccError` of kind
- * `cancelled` whose `name` is `'AbortError'` and whose `cause` is the signal's reason.
+ * status number when it answered; `orderNo` is the order the error concerns, when one exists.
+ * An abort by `AbortSignal` is a `QccError` of kind `cancelled` whose `name` is `'AbortError'`
+ * and whose `cause` is the signal's reason.
  */
 export declare class QccError extends Error {
   constructor(
     message: string,
-    details?: { kind?: ErrorKind; code?: number | null; serverMessage?: string | null; cause?: unknown },
+    details?: {
+      kind?: ErrorKind
+      code?: number | null
+      serverMessage?: string | null
+      orderNo?: string | null
+      cause?: unknown
+    },
   )
   readonly kind: ErrorKind
   /** The API's status code (e.g. 112), or `null` when the API did not answer with one. */
   readonly code: number | null
   /** The server's own `msg` (often Chinese), or `null`. */
   readonly serverMessage: string | null
-  toJSON(): { kind: ErrorKind; code: number | null; message: string; serverMessage: string | null }
+  /**
+   * The order this error concerns when one exists — a wait that timed out, a failed report, a
+   * download or archive failure after ordering — else `null`. The order is placed (and
+   * billed): resume it (`waitForReport`, `downloadReport`, or `fetchReport` again in the same
+   * folder) rather than ordering again.
+   */
+  readonly orderNo: string | null
+  toJSON(): {
+    kind: ErrorKind
+    code: number | null
+    message: string
+    serverMessage: string | null
+    orderNo: string | null
+  }
 }
 
 /** Client configuration. Unset credentials and base URL come from the environment. */
@@ -147,6 +171,16 @@ export interface WaitOptions extends SignalOptions {
   timeoutMs?: number
 }
 
+/** Options of `fetchReport`. */
+export interface FetchOptions extends WaitOptions {
+  /**
+   * Order a new report whatever the folder's ledger says (default `false`): after an
+   * `unconfirmed_order` once you have checked QCC's order list and found no order, or to ask
+   * again for a period already fetched. It pays for another report.
+   */
+  newOrder?: boolean
+}
+
 /**
  * The QCC risk-monitoring report client. Every method that touches the network or the disk
  * returns a Promise and runs off the event loop. Call `close()` when done.
@@ -169,8 +203,15 @@ export declare class Client {
   waitForReport(orderNo: string, options?: WaitOptions): Promise<ReportInfo>
   /** Downloads and extracts a made report into `outDir`. A refused archive leaves nothing behind. */
   downloadReport(orderNo: string, outDir: string, options?: SignalOptions): Promise<Report>
-  /** Order, wait, download, extract; `null` when there were no risk changes. */
-  fetchReport(reportType: ReportType, outDir: string, options?: WaitOptions): Promise<Report | null>
+  /**
+   * Order (or resume), wait, download, extract; `null` when there were no risk changes.
+   * Backed by the order ledger in `outDir` (`qcc-radar-journal.json` and a lock file): a
+   * re-run for the same server, app key, report type and period returns the same result
+   * without ordering again, resumes an unfinished order, and rejects with `unconfirmed_order`
+   * (ordering nothing) when an earlier createReport's answer was lost. `newOrder: true`
+   * orders anyway.
+   */
+  fetchReport(reportType: ReportType, outDir: string, options?: FetchOptions): Promise<Report | null>
   /** Cancels running calls, releases connections, refuses further calls. */
   close(): void
 }

@@ -16,21 +16,12 @@ const { QccError, ERROR_KINDS, fromNative, configError, abortError } = require('
 /** The report types: daily, weekly and monthly digests. */
 const REPORT_TYPES = Object.freeze(['day', 'week', 'month'])
 
-/** The sandbox's fault scenarios (the same names in every qcc-radar binding and the CLI). */
-const SCENARIOS = Object.freeze([
-  'normal',
-  'no_change',
-  'fail',
-  'slow',
-  'flaky',
-  'expired_link',
-  'quota',
-  'bad_credentials',
-  'unsafe_archive',
-  'zip_bomb',
-  'clock_skew',
-  'large',
-])
+/**
+ * The sandbox's fault scenarios (the same names in every qcc-radar binding and the CLI), taken
+ * from the sandbox itself (`Scenario::ALL`) so a new scenario is here as soon as it is there.
+ * @type {readonly string[]}
+ */
+const SCENARIOS = Object.freeze(native.sandboxScenarios())
 
 /** @type {Record<string, 'string'|'number'|'boolean'|'function'>} */
 const CLIENT_OPTIONS = {
@@ -114,20 +105,25 @@ function checkString(value, name) {
 }
 
 /**
- * Checks a call's options object: only `allowed` names, a sane `timeoutMs`, a real signal.
+ * Checks a call's options object: only `allowed` names, a sane `timeoutMs`, a real signal, a
+ * boolean `newOrder`.
  * @param {unknown} options
  * @param {string[]} allowed
- * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined}}
+ * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined, newOrder: boolean | undefined}}
  */
 function checkCallOptions(options, allowed) {
-  if (options === undefined || options === null) return { timeoutMs: undefined, signal: undefined }
+  if (options === undefined || options === null) {
+    return { timeoutMs: undefined, signal: undefined, newOrder: undefined }
+  }
   if (typeof options !== 'object') throw configError(`options must be an object, got ${typeof options}`)
   for (const name of Object.keys(options)) {
     if (!allowed.includes(name)) {
       throw configError(`unknown option ${JSON.stringify(name)}; known: ${allowed.join(', ')}`)
     }
   }
-  const { timeoutMs, signal } = /** @type {{timeoutMs?: unknown, signal?: unknown}} */ (options)
+  const { timeoutMs, signal, newOrder } = /** @type {{timeoutMs?: unknown, signal?: unknown, newOrder?: unknown}} */ (
+    options
+  )
   if (timeoutMs !== undefined && timeoutMs !== null) {
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
       throw configError(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`)
@@ -136,9 +132,13 @@ function checkCallOptions(options, allowed) {
   if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
     throw configError('signal must be an AbortSignal')
   }
+  if (newOrder !== undefined && newOrder !== null && typeof newOrder !== 'boolean') {
+    throw configError(`newOrder must be a boolean, got ${typeof newOrder}`)
+  }
   return {
     timeoutMs: /** @type {number|undefined} */ (timeoutMs ?? undefined),
     signal: /** @type {AbortSignal|undefined} */ (signal ?? undefined),
+    newOrder: /** @type {boolean|undefined} */ (newOrder ?? undefined),
   }
 }
 
@@ -261,7 +261,7 @@ class Client {
       return await promise
     } catch (err) {
       const mapped = fromNative(err)
-      if (mapped.kind === 'cancelled' && signal?.aborted) throw abortError(signal, what)
+      if (mapped.kind === 'cancelled' && signal?.aborted) throw abortError(signal, what, mapped.orderNo)
       throw mapped
     } finally {
       signal?.removeEventListener('abort', onAbort)
@@ -331,18 +331,28 @@ class Client {
   }
 
   /**
-   * The whole flow: order, wait, download, extract. Resolves to `null` when there were no risk
-   * changes.
+   * The whole flow: order (or resume), wait, download, extract. Resolves to `null` when there
+   * were no risk changes.
+   *
+   * Backed by the order ledger in `outDir` (`qcc-radar-journal.json`, kept with a lock file
+   * beside the reports): a re-run for the same server, app key, report type and period returns
+   * the same report (or `null`) without sending anything, resumes an order that was placed but
+   * not finished, and never orders again when an earlier createReport's answer was lost
+   * (kind `unconfirmed_order`). `newOrder: true` orders whatever the ledger says.
    * @param {'day'|'week'|'month'} reportType
    * @param {string} outDir
-   * @param {{timeoutMs?: number, signal?: AbortSignal}} [options]
+   * @param {{timeoutMs?: number, newOrder?: boolean, signal?: AbortSignal}} [options]
    */
   async fetchReport(reportType, outDir, options) {
     checkString(reportType, 'reportType')
     checkString(outDir, 'outDir')
-    const { timeoutMs, signal } = checkCallOptions(options, ['timeoutMs', 'signal'])
+    const { timeoutMs, newOrder, signal } = checkCallOptions(options, ['timeoutMs', 'newOrder', 'signal'])
+    /** @type {import('./native.js').NativeFetchOptions} */
+    const fetchOptions = {}
+    if (timeoutMs !== undefined) fetchOptions.timeoutMs = timeoutMs
+    if (newOrder !== undefined) fetchOptions.newOrder = newOrder
     const report = await this.#run('fetching the report', signal, (op) =>
-      this.#native.fetchReport(reportType, outDir, timeoutMs, op),
+      this.#native.fetchReport(reportType, outDir, fetchOptions, op),
     )
     return report == null ? null : toReport(report)
   }

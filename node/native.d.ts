@@ -39,10 +39,11 @@ export declare class NativeClient {
   /** Downloads a made report into `outDir` and extracts it. */
   downloadReport(orderNo: string, outDir: string, op: number): Promise<NativeReport>
   /**
-   * The whole flow: order, wait, download, extract. Resolves to `null` when there were no
-   * risk changes.
+   * The whole flow: order (or resume), wait, download, extract, recorded in the order ledger
+   * of `outDir` (`qcc-radar-journal.json`), so a re-run never pays twice. Resolves to `null`
+   * when there were no risk changes.
    */
-  fetchReport(reportType: string, outDir: string, timeoutMs: number | undefined | null, op: number): Promise<NativeReport | undefined | null>
+  fetchReport(reportType: string, outDir: string, options: NativeFetchOptions | undefined | null, op: number): Promise<NativeReport | undefined | null>
   /** Aborts operation `op` if it is still running; returns whether it was. */
   cancel(op: number): boolean
   /**
@@ -113,6 +114,20 @@ export interface ClientOptions {
   userAgentSuffix?: string
 }
 
+/**
+ * Every error kind, as `QccError#kind` spells it (`qcc_radar::ErrorKind::ALL`), so the
+ * package's `ERROR_KINDS` cannot fall behind the core.
+ */
+export declare function errorKinds(): Array<string>
+
+/** How `fetchReport` runs. Every field is optional. */
+export interface NativeFetchOptions {
+  /** The wait's deadline, ms (default: the client's `waitTimeoutMs`). */
+  timeoutMs?: number
+  /** Order a new report whatever the folder's ledger says (default false). */
+  newOrder?: boolean
+}
+
 /** A report on disk, as the native layer returns it. */
 export interface NativeReport {
   /** The order it was made for. */
@@ -162,10 +177,7 @@ export interface ProgressEvent {
 
 /** How to start a sandbox. Every field is optional. */
 export interface SandboxOptions {
-  /**
-   * `normal` (default), `no_change`, `fail`, `slow`, `flaky`, `expired_link`, `quota`,
-   * `bad_credentials`, `unsafe_archive`, `zip_bomb`, `clock_skew` or `large`.
-   */
+  /** A scenario name, `normal` by default: one of `sandboxScenarios()`. */
   scenario?: string
   /** The app key it hands out and expects. */
   appKey?: string
@@ -204,6 +216,12 @@ export interface SandboxRequest {
   /** The `Range` header as sent. */
   range?: string
 }
+
+/**
+ * Every scenario name the sandbox knows (`qcc_radar_sandbox::Scenario::ALL`), in order, so
+ * the package's `SCENARIOS` cannot fall behind the sandbox.
+ */
+export declare function sandboxScenarios(): Array<string>
 
 /**
  * The Token for `appKey`, `timespan` (Unix seconds) and `secretKey`: upper-case hex MD5 of the

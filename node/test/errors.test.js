@@ -27,7 +27,9 @@ test('quota: kind quota, code 112, the server message kept, no order placed', as
     code: 112,
     message: err.message,
     serverMessage: err.serverMessage,
+    orderNo: null,
   })
+  assert.equal(err.orderNo, null, 'a refused order has no number')
   assert.equal(sandbox.ordersPlaced(), 0)
   assert.equal(sandbox.count('createReport'), 1, 'a refused order is not retried')
 })

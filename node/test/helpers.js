@@ -26,13 +26,23 @@ async function setUp(t, sandboxOptions = {}, clientOptions = {}) {
   return { sandbox, client, root, outDir }
 }
 
-/** Every file and folder under `dir`, relative, sorted ([] when it does not exist). */
-function listTree(dir) {
+/**
+ * What `fetchReport` and `downloadReport` keep in a report folder besides the reports: the
+ * order ledger and its lock (`qcc_radar::LEDGER_FILE`, `qcc_radar::LOCK_FILE`).
+ */
+const BOOKKEEPING = Object.freeze(['qcc-radar-journal.json', '.qcc-radar.lock'])
+
+/**
+ * Every file and folder under `dir`, relative, sorted ([] when it does not exist). The ledger
+ * and its lock are left out unless `bookkeeping` is true.
+ */
+function listTree(dir, { bookkeeping = false } = {}) {
   if (!fs.existsSync(dir)) return []
   const out = []
   const walk = (d) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name)
+      if (!bookkeeping && BOOKKEEPING.includes(entry.name)) continue
       out.push(path.relative(dir, p))
       if (entry.isDirectory()) walk(p)
     }
@@ -51,4 +61,4 @@ async function rejection(promise) {
   throw new Error('expected a rejection, but the promise resolved')
 }
 
-module.exports = { setUp, listTree, rejection }
+module.exports = { setUp, listTree, rejection, BOOKKEEPING }

@@ -16,7 +16,7 @@ use qcc_radar::{OrderNo, ReportType};
 
 use crate::error::{self, IntoNapi};
 use crate::operations::{closed_error, AbortReason, Operations};
-use crate::options::{millis, ClientOptions};
+use crate::options::{millis, ClientOptions, NativeFetchOptions};
 use crate::progress::{self, ProgressEvent};
 use crate::report::{NativeReport, NativeReportInfo};
 
@@ -196,26 +196,26 @@ impl NativeClient {
         })
     }
 
-    /// The whole flow: order, wait, download, extract. Resolves to `null` when there were no
-    /// risk changes.
+    /// The whole flow: order (or resume), wait, download, extract, recorded in the order ledger
+    /// of `outDir` (`qcc-radar-journal.json`), so a re-run never pays twice. Resolves to `null`
+    /// when there were no risk changes.
     #[napi(catch_unwind)]
     pub fn fetch_report(
         &self,
         env: &Env,
         report_type: String,
         out_dir: String,
-        timeout_ms: Option<f64>,
+        options: Option<NativeFetchOptions>,
         op: u32,
     ) -> napi::Result<AsyncBlock<Option<NativeReport>>> {
         let report_type = parse_report_type(&report_type)?;
         let dir = self::out_dir(&out_dir)?;
-        let timeout = match timeout_ms {
-            Some(ms) => millis("timeoutMs", ms)?,
-            None => millis("waitTimeoutMs", self.wait_timeout_ms)?,
-        };
+        let options = options
+            .unwrap_or_default()
+            .to_fetch_options(self.wait_timeout_ms)?;
         self.spawn(env, op, "fetching the report", move |c| async move {
             let report = c
-                .fetch_report_within(report_type, &dir, timeout)
+                .fetch_report_with(report_type, &dir, &options)
                 .await
                 .into_napi()?;
             Ok(report.map(NativeReport::from))

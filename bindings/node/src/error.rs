@@ -3,8 +3,10 @@
 //! napi turns a Rust `Err` into a plain JS `Error` whose only free-form field is its message,
 //! and an `async` rejection is built off the JS thread, where we cannot attach properties. So
 //! a qcc-radar error crosses the boundary as a message that is a marked JSON object
-//! (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…}`), and `node/errors.js` turns
-//! it into a `QccError` — the one place the mapping lives. Messages come from the core, which
+//! (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…,"orderNo":…}`), and
+//! `node/errors.js` turns it into a `QccError` — the one place the mapping lives. `orderNo` is
+//! the order the error concerns ([`Error::order_no`]: a wait that timed out, a failed report, a
+//! download after ordering), so a caller can resume it instead of paying again. Messages come from the core, which
 //! already keeps the secret key, Tokens and signed-link queries out of them.
 
 use qcc_radar::{Error, ErrorKind};
@@ -20,8 +22,19 @@ pub fn to_napi(err: &Error) -> napi::Error {
         "code": err.code(),
         "message": err.message(),
         "serverMessage": err.server_message(),
+        "orderNo": err.order_no().map(|o| o.as_str()),
     });
     napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{payload}"))
+}
+
+/// Every error kind, as `QccError#kind` spells it (`qcc_radar::ErrorKind::ALL`), so the
+/// package's `ERROR_KINDS` cannot fall behind the core.
+#[napi_derive::napi(catch_unwind)]
+pub fn error_kinds() -> Vec<String> {
+    ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect()
 }
 
 /// A `config` error (bad arguments: nothing was sent).
@@ -73,5 +86,23 @@ mod tests {
         assert_eq!(v["kind"], "cancelled");
         assert!(v["code"].is_null());
         assert!(v["serverMessage"].is_null());
+        assert!(v["orderNo"].is_null());
+    }
+
+    #[test]
+    fn payload_carries_the_order_number() {
+        let order = qcc_radar::OrderNo::new("JKDAY-42").unwrap();
+        let e = Error::new(ErrorKind::Timeout, "still P").with_order_no(&order);
+        let v = payload(&to_napi(&e));
+        assert_eq!(v["kind"], "timeout");
+        assert_eq!(v["orderNo"], "JKDAY-42");
+    }
+
+    #[test]
+    fn every_kind_is_listed() {
+        let kinds = error_kinds();
+        assert_eq!(kinds.len(), ErrorKind::ALL.len());
+        assert!(kinds.iter().any(|k| k == "unconfirmed_order"));
+        assert!(kinds.iter().any(|k| k == "io"));
     }
 }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use napi_derive::napi;
-use qcc_radar::{ArchiveLimits, ClientBuilder, PollSchedule, RetryPolicy};
+use qcc_radar::{ArchiveLimits, ClientBuilder, FetchOptions, PollSchedule, RetryPolicy};
 
 use crate::error;
 
@@ -51,6 +51,29 @@ pub struct ClientOptions {
     pub proxy: Option<String>,
     /// Appended to the user agent after `qcc-radar/<version> node`.
     pub user_agent_suffix: Option<String>,
+}
+
+/// How `fetchReport` runs. Every field is optional.
+#[napi(object)]
+#[derive(Clone, Default)]
+pub struct NativeFetchOptions {
+    /// The wait's deadline, ms (default: the client's `waitTimeoutMs`).
+    pub timeout_ms: Option<f64>,
+    /// Order a new report whatever the folder's ledger says (default false).
+    pub new_order: Option<bool>,
+}
+
+impl NativeFetchOptions {
+    /// The client crate's options; `default_timeout_ms` is the client's wait timeout.
+    pub fn to_fetch_options(&self, default_timeout_ms: f64) -> napi::Result<FetchOptions> {
+        let timeout = match self.timeout_ms {
+            Some(ms) => millis("timeoutMs", ms)?,
+            None => millis("waitTimeoutMs", default_timeout_ms)?,
+        };
+        Ok(FetchOptions::new()
+            .timeout(timeout)
+            .new_order(self.new_order.unwrap_or(false)))
+    }
 }
 
 /// A non-negative, finite number of milliseconds as a `Duration`.
@@ -173,6 +196,27 @@ mod tests {
         assert!(millis("x", -1.0).is_err());
         assert!(millis("x", f64::NAN).is_err());
         assert!(millis("x", f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn fetch_options_map_to_the_client_crate() {
+        let o = NativeFetchOptions {
+            timeout_ms: Some(250.0),
+            new_order: Some(true),
+        };
+        let f = o.to_fetch_options(1000.0).unwrap();
+        assert_eq!(f.timeout, Some(Duration::from_millis(250)));
+        assert!(f.new_order);
+        let d = NativeFetchOptions::default()
+            .to_fetch_options(1000.0)
+            .unwrap();
+        assert_eq!(d.timeout, Some(Duration::from_secs(1)));
+        assert!(!d.new_order);
+        let bad = NativeFetchOptions {
+            timeout_ms: Some(-1.0),
+            new_order: None,
+        };
+        assert!(bad.to_fetch_options(1000.0).is_err());
     }
 
     #[test]

@@ -20,8 +20,7 @@ use crate::options::millis;
 #[napi(object)]
 #[derive(Default)]
 pub struct SandboxOptions {
-    /// `normal` (default), `no_change`, `fail`, `slow`, `flaky`, `expired_link`, `quota`,
-    /// `bad_credentials`, `unsafe_archive`, `zip_bomb`, `clock_skew` or `large`.
+    /// A scenario name, `normal` by default: one of `sandboxScenarios()`.
     pub scenario: Option<String>,
     /// The app key it hands out and expects.
     pub app_key: Option<String>,
@@ -87,6 +86,16 @@ impl SandboxOptions {
         }
         Ok(c)
     }
+}
+
+/// Every scenario name the sandbox knows (`qcc_radar_sandbox::Scenario::ALL`), in order, so
+/// the package's `SCENARIOS` cannot fall behind the sandbox.
+#[napi(catch_unwind)]
+pub fn sandbox_scenarios() -> Vec<String> {
+    Scenario::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect()
 }
 
 /// One request as the sandbox saw and answered it.
