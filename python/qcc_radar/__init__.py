@@ -10,8 +10,9 @@ shared with the qcc-radar command and the Node, C and Java bindings.
     ...     report = client.fetch_report("day", "reports")
 
 Credentials come from the arguments or ``QCC_APP_KEY`` / ``QCC_SECRET_KEY`` (and
-``QCC_BASE_URL``). Errors are :class:`QccError` subclasses with ``kind``, ``code`` and
-``server_message``. Log records go to the ``qcc_radar`` logger.
+``QCC_BASE_URL``). Errors are :class:`QccError` subclasses with ``kind``, ``code``,
+``server_message`` and ``order_no``. ``fetch_report`` keeps a ledger in its folder, so running
+it again never pays for a second report of the same period. Log records go to the ``qcc_radar`` logger.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from ._errors import (
     ConfigError,
     InternalError,
     InvalidRequestError,
+    LocalIOError,
     OperationCancelledError,
     PermissionDeniedError,
     QccError,
     QuotaError,
     ReportFailedError,
     TransportError,
+    UnconfirmedOrderError,
     WaitTimeoutError,
 )
 from ._sandbox import SCENARIOS, Sandbox
@@ -65,6 +68,8 @@ __all__ = [
     "TransportError",
     "ArchiveError",
     "ConfigError",
+    "UnconfirmedOrderError",
+    "LocalIOError",
     "OperationCancelledError",
     "InternalError",
 ]

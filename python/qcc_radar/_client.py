@@ -155,11 +155,42 @@ class Client(_ClientBase):
         return self._native.download_report(order_no, os.fspath(out_dir))
 
     def fetch_report(
-        self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
+        self,
+        report_type: str,
+        out_dir: PathLike,
+        timeout: Optional[float] = None,
+        *,
+        new_order: bool = False,
     ) -> Optional[Report]:
-        """The whole flow: order, wait (up to ``timeout`` seconds), download and extract.
-        None when there were no risk changes, so no report."""
-        return self._native.fetch_report(report_type, os.fspath(out_dir), timeout)
+        """The whole flow: order, wait (up to ``timeout`` seconds, default the client's
+        ``wait_timeout``), download and extract into ``out_dir``. None when there were no risk
+        changes, so no report.
+
+        Safe to run again (a notebook cell, a cron job): ``out_dir`` keeps a ledger
+        (``qcc-radar-journal.json``, and a lock ``.qcc-radar.lock`` that every process and
+        language honours), keyed by server, app key, report type and period. A second call for
+        the same period returns the same report (or None) and sends nothing; after a
+        ``WaitTimeoutError`` it resumes the same order; after a ``ReportFailedError`` it orders
+        once more, and after a second failure in the period it raises ``ReportFailedError``
+        without ordering.
+
+        Args:
+            new_order: order a new report whatever the ledger says: after an
+                ``UnconfirmedOrderError`` once you have checked that QCC has no such order, or
+                to ask again after None.
+
+        Raises:
+            UnconfirmedOrderError: an order may have been placed but its answer was lost; see
+                the exception's message for what to check. Nothing more is ordered for the
+                period until you pass ``new_order=True``.
+            LocalIOError: the folder or its ledger cannot be read or written; nothing was
+                ordered because of it.
+            WaitTimeoutError, ReportFailedError, ArchiveError, TransportError: with
+                ``order_no`` set when an order exists.
+        """
+        return self._native.fetch_report(
+            report_type, os.fspath(out_dir), timeout, new_order=new_order
+        )
 
 
 def _settle(fut: "asyncio.Future[Any]", exc: Optional[BaseException], value: Any) -> None:
@@ -236,11 +267,16 @@ class AsyncClient(_ClientBase):
         return report
 
     async def fetch_report(
-        self, report_type: str, out_dir: PathLike, timeout: Optional[float] = None
+        self,
+        report_type: str,
+        out_dir: PathLike,
+        timeout: Optional[float] = None,
+        *,
+        new_order: bool = False,
     ) -> Optional[Report]:
-        """See :meth:`Client.fetch_report`."""
+        """See :meth:`Client.fetch_report` (the same ledger, the same ``new_order``)."""
         n, d = self._native, os.fspath(out_dir)
         report: Optional[Report] = await _run(
-            lambda done: n.fetch_report_async(report_type, d, timeout, done)
+            lambda done: n.fetch_report_async(report_type, d, timeout, new_order, done)
         )
         return report

@@ -1,13 +1,14 @@
 # Stubs of the Rust extension module qcc_radar._native (bindings/python/src).
 # Checked against the built module by `python -m mypy.stubtest qcc_radar` in python/ci.sh.
 from os import PathLike
-from typing import Any, Callable, Dict, List, Optional, Union, final
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
 
 from ._types import Report, ReportInfo
 
-__all__ = ["VERSION", "NativeClient", "NativeSandbox", "Task", "sign"]
+__all__ = ["SCENARIOS", "VERSION", "NativeClient", "NativeSandbox", "Task", "sign"]
 
 VERSION: str
+SCENARIOS: Tuple[str, ...]
 
 _Done = Callable[[Optional[BaseException], Any], None]
 _Path = Union[str, PathLike[str]]
@@ -50,7 +51,12 @@ class NativeClient:
     def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo: ...
     def download_report(self, order_no: str, out_dir: _Path) -> Report: ...
     def fetch_report(
-        self, report_type: str, out_dir: _Path, timeout: Optional[float] = None
+        self,
+        report_type: str,
+        out_dir: _Path,
+        timeout: Optional[float] = None,
+        *,
+        new_order: bool = False,
     ) -> Optional[Report]: ...
     def create_report_async(self, report_type: str, done: _Done) -> Task: ...
     def report_info_async(self, order_no: str, done: _Done) -> Task: ...
@@ -59,7 +65,12 @@ class NativeClient:
     ) -> Task: ...
     def download_report_async(self, order_no: str, out_dir: _Path, done: _Done) -> Task: ...
     def fetch_report_async(
-        self, report_type: str, out_dir: _Path, timeout: Optional[float], done: _Done
+        self,
+        report_type: str,
+        out_dir: _Path,
+        timeout: Optional[float],
+        new_order: bool,
+        done: _Done,
     ) -> Task: ...
 
 @final

@@ -21,21 +21,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Sandbox", "SCENARIOS"]
 
-SCENARIOS = (
-    "normal",
-    "no_change",
-    "fail",
-    "slow",
-    "flaky",
-    "expired_link",
-    "quota",
-    "bad_credentials",
-    "unsafe_archive",
-    "zip_bomb",
-    "clock_skew",
-    "large",
-)
-"""Every scenario name, as the CLI and every binding spell them."""
+SCENARIOS: tuple[str, ...] = _native.SCENARIOS
+"""Every scenario name, as the CLI and every binding spell them (read from the emulator, so the
+list is never behind it)."""
 
 
 class Sandbox:
@@ -46,7 +34,11 @@ class Sandbox:
     ``slow_ready_after`` seconds), ``flaky`` (a 502 gateway page, then a download cut in half),
     ``expired_link``, ``quota`` (112), ``bad_credentials`` (107), ``unsafe_archive``
     (entries that try to escape the folder), ``zip_bomb``, ``clock_skew`` (the server's clock
-    runs ahead: 115 until the client corrects) and ``large``.
+    runs ahead: 115 until the client corrects), ``large``, ``lost_answer`` (the first
+    createReport places the order, then the connection is closed with no answer) and
+    ``create_hangs`` (the first createReport places the order, then holds its answer until the
+    client's ``request_timeout`` gives up). In the last two a ledger-backed ``fetch_report``
+    raises ``UnconfirmedOrderError``; later createReports answer normally.
 
     Example::
 

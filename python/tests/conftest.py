@@ -18,11 +18,20 @@ FAST: Dict[str, Any] = {"poll_initial": 0.02, "poll_max": 0.05}
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
 
-def leftovers(folder: Path) -> List[str]:
-    """Everything under ``folder``, relative, sorted (hidden temporary files included)."""
+# What `fetch_report` and `download_report` keep in the out folder on purpose: the order ledger
+# and the folder's lock (`qcc_radar::LEDGER_FILE`, `qcc_radar::LOCK_FILE`).
+LEDGER = "qcc-radar-journal.json"
+LOCK = ".qcc-radar.lock"
+BOOKKEEPING = frozenset({LEDGER, LOCK})
+
+
+def leftovers(folder: Path, *, bookkeeping: bool = False) -> List[str]:
+    """Everything under ``folder``, relative, sorted (hidden temporary files included); the
+    ledgers and locks only when ``bookkeeping`` is set."""
     if not folder.exists():
         return []
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    found = (p for p in folder.rglob("*") if bookkeeping or p.name not in BOOKKEEPING)
+    return sorted(str(p.relative_to(folder)) for p in found)
 
 
 @pytest.fixture(autouse=True)

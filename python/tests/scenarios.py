@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Type
 
 import qcc_radar
+from conftest import BOOKKEEPING
 
 
 @dataclass
@@ -100,6 +101,6 @@ def check_report(report: qcc_radar.Report, out_dir: Path) -> None:
         assert f.is_file()
         assert report.folder in f.parents
     assert report.files == sorted(report.files)
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+    assert sorted(p.name for p in out_dir.iterdir() if p.name not in BOOKKEEPING) == sorted(
         [report.archive.name, report.folder.name]
     ), "temporary files were left beside the report"

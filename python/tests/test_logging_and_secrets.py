@@ -89,10 +89,22 @@ def test_error_attributes_and_hierarchy() -> None:
     assert (e.kind, e.code) == ("quota", 112)
     assert e.server_message and "112" in str(e)
     assert e.message == str(e)
+    assert e.order_no is None  # refused: no order exists
     copy = pickle.loads(pickle.dumps(e))
     assert type(copy) is qcc_radar.QuotaError
-    assert (copy.kind, copy.code, copy.server_message, str(copy)) == (
-        e.kind, e.code, e.server_message, str(e))
+    assert (copy.kind, copy.code, copy.server_message, str(copy), copy.order_no) == (
+        e.kind, e.code, e.server_message, str(e), None)
+
+
+def test_order_no_survives_pickle_and_shows_in_repr(tmp_path: Path) -> None:
+    with qcc_radar.Sandbox("fail") as sb:
+        with pytest.raises(qcc_radar.ReportFailedError) as info:
+            sb.client(**FAST).fetch_report("day", tmp_path)
+    e = info.value
+    assert e.order_no is not None and e.order_no.startswith("JKDAY-")
+    assert f"order_no={e.order_no!r}" in repr(e)
+    copy = pickle.loads(pickle.dumps(e))
+    assert type(copy) is qcc_radar.ReportFailedError and copy.order_no == e.order_no
 
 
 def test_exception_classes_cover_every_kind() -> None:
@@ -106,6 +118,8 @@ def test_exception_classes_cover_every_kind() -> None:
         "transport": qcc_radar.TransportError,
         "archive": qcc_radar.ArchiveError,
         "config": qcc_radar.ConfigError,
+        "unconfirmed_order": qcc_radar.UnconfirmedOrderError,
+        "io": qcc_radar.LocalIOError,
         "cancelled": qcc_radar.OperationCancelledError,
         "internal": qcc_radar.InternalError,
     }
@@ -114,8 +128,14 @@ def test_exception_classes_cover_every_kind() -> None:
         assert issubclass(cls, qcc_radar.QccError)
     assert issubclass(qcc_radar.WaitTimeoutError, TimeoutError)
     assert issubclass(qcc_radar.ConfigError, ValueError)
+    assert issubclass(qcc_radar.LocalIOError, OSError)
+    assert qcc_radar.LocalIOError is not IOError  # the builtin is not shadowed
+    assert not hasattr(qcc_radar, "IOError")
+    assert set(qcc_radar._errors._BY_KIND) == set(expected)
     e = qcc_radar.WaitTimeoutError("late", code=None)
-    assert str(e) == "late" and e.kind == "timeout"
+    assert str(e) == "late" and e.kind == "timeout" and e.order_no is None
+    e = qcc_radar.LocalIOError("disk full: /r", order_no="JKDAY-1")
+    assert str(e) == "disk full: /r" and e.kind == "io" and e.order_no == "JKDAY-1"
 
 
 def test_logging_from_many_threads_and_a_loop_does_not_deadlock(

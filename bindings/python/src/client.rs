@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use qcc_radar::{OrderNo, ReportType};
+use qcc_radar::{FetchOptions, OrderNo, ReportType};
 
 use crate::blocking;
 use crate::convert::{OpFuture, Outcome};
@@ -76,11 +76,15 @@ impl NativeClient {
         rt: &str,
         out_dir: PathBuf,
         t: Option<f64>,
+        new_order: bool,
     ) -> PyResult<OpFuture> {
         let (c, rt) = (self.inner.clone(), report_type(py, rt)?);
-        let t = timeout(py, t, self.inner.wait_timeout())?;
+        let mut options = FetchOptions::new().new_order(new_order);
+        if let Some(t) = t {
+            options = options.timeout(seconds("timeout", t).map_err(|e| to_py_err(py, &e))?);
+        }
         Ok(Box::pin(async move {
-            c.fetch_report_within(rt, &out_dir, t)
+            c.fetch_report_with(rt, &out_dir, &options)
                 .await
                 .map(Outcome::Fetched)
         }))
@@ -202,16 +206,18 @@ impl NativeClient {
         run(py, op)
     }
 
-    /// The whole flow; None when there were no risk changes.
-    #[pyo3(signature = (report_type, out_dir, timeout=None))]
+    /// The whole flow, backed by the ledger in `out_dir`; None when there were no risk
+    /// changes. `new_order` orders whatever the ledger says.
+    #[pyo3(signature = (report_type, out_dir, timeout=None, *, new_order=false))]
     fn fetch_report(
         &self,
         py: Python<'_>,
         report_type: &str,
         out_dir: PathBuf,
         timeout: Option<f64>,
+        new_order: bool,
     ) -> PyResult<Py<PyAny>> {
-        let op = self.fetch_op(py, report_type, out_dir, timeout)?;
+        let op = self.fetch_op(py, report_type, out_dir, timeout, new_order)?;
         run(py, op)
     }
 
@@ -254,17 +260,18 @@ impl NativeClient {
     }
 
     /// `fetch_report`, spawned.
-    #[pyo3(signature = (report_type, out_dir, timeout, done))]
+    #[pyo3(signature = (report_type, out_dir, timeout, new_order, done))]
     fn fetch_report_async(
         &self,
         py: Python<'_>,
         report_type: &str,
         out_dir: PathBuf,
         timeout: Option<f64>,
+        new_order: bool,
         done: Py<PyAny>,
     ) -> PyResult<Task> {
         Ok(spawn(
-            self.fetch_op(py, report_type, out_dir, timeout)?,
+            self.fetch_op(py, report_type, out_dir, timeout, new_order)?,
             done,
         ))
     }

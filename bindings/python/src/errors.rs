@@ -2,8 +2,8 @@
 //!
 //! The exception classes and the table from kind to class live in Python
 //! (`qcc_radar/_errors.py`), where users read them, subclass them and where mypy sees them. Rust
-//! only hands over the facts (kind name, message, code, server message) to that module's
-//! `_from_native`, so the mapping exists in exactly one place. The message is the core's
+//! only hands over the facts (kind name, message, code, server message, order number) to
+//! that module's `_from_native`, so the mapping exists in exactly one place. The message is the core's
 //! `Display`, which never holds a secret, a Token or a signed link's query.
 
 use pyo3::prelude::*;
@@ -26,6 +26,7 @@ pub(crate) fn to_py_err(py: Python<'_>, e: &qcc_radar::Error) -> PyErr {
                 e.to_string(),
                 e.code(),
                 e.server_message(),
+                e.order_no().map(|o| o.as_str()),
             ))
         });
     match made {

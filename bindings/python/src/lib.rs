@@ -42,6 +42,7 @@ fn sign(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
     m.add("VERSION", qcc_radar::VERSION)?;
+    m.add("SCENARIOS", sandbox::scenario_names(m.py())?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<task::Task>()?;

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig, Scenario};
 
 use crate::errors::{config_err, to_py_err};
@@ -52,6 +52,12 @@ fn endpoint(py: Python<'_>, name: &str) -> PyResult<Endpoint> {
             ),
         )
     })
+}
+
+/// Every scenario name, in the sandbox crate's order: the package's `SCENARIOS`, so a scenario
+/// added to the emulator needs no second list in Python.
+pub(crate) fn scenario_names(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, Scenario::ALL.iter().map(|s| s.as_str()))
 }
 
 impl NativeSandbox {
