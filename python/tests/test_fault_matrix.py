@@ -8,7 +8,10 @@ fresh ``qcc_radar.Sandbox`` and a ``qcc_radar.Client`` (and, in the second run, 
 ``AsyncClient``), goes through the package's public API only (report types and order numbers
 are passed as the text the matrix gives, so the package's own parsing refuses ``"year"``), and
 is compared with ``expect``: outcome, exception class and kind, code, the exit status the kind
-maps to, the orders the sandbox saw placed, what is left on disk, the report status and order.
+maps to, the orders the sandbox saw placed, what is left on disk, the report status and order,
+and whether the exception carries an ``order_no``. A case of several ``steps`` (the ledger's
+re-runs) runs them in order with the same sandbox, client and out folder, each step judged on
+its own ``expect``; a case's ``setup.ledger`` is written to ``out/qcc-radar-journal.json`` first.
 
 The secret key is ``QCC_LEAK_SECRET`` when set (the leak scan sets it), else a fresh canary; it
 must not appear in any exception, repr or str of a result, file written or ``qcc_radar`` log
@@ -44,9 +47,10 @@ import qcc_radar
 
 MATRIX = Path(__file__).resolve().parents[2] / "tests" / "fault-matrix.json"
 FORMAT = "qcc-radar-fault-matrix"
-VERSIONS = (1,)
-# This front end's entry in the matrix's "bookkeeping" (names it may leave in `out`): none today.
-FRONT_END = "python"
+# Version 2 added the ledger (steps, setup, new_order, error_order_no, one bookkeeping list).
+VERSIONS = (2,)
+# Where `setup.ledger` is written (`qcc_radar::LEDGER_FILE`).
+LEDGER_FILE = "qcc-radar-journal.json"
 # The app key of a case without a sandbox (nothing checks it there).
 APP_KEY = "fault-matrix-app-key"
 
@@ -62,6 +66,8 @@ EXIT_STATUS: Dict[str, int] = {
     "timeout": 5,
     "transport": 6,
     "archive": 7,
+    "unconfirmed_order": 8,
+    "io": 9,
 }
 
 
@@ -122,11 +128,11 @@ class Api:
         self.name = name
         self.client = client
 
-    def call(self, method: str, *args: Any) -> Any:
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         fn = getattr(self.client, method)
         if self.name == "async":
-            return asyncio.run(fn(*args))
-        return fn(*args)
+            return asyncio.run(fn(*args, **kwargs))
+        return fn(*args, **kwargs)
 
 
 def make_client(
@@ -153,13 +159,21 @@ def start_sandbox(spec: Dict[str, Any], secret: str) -> qcc_radar.Sandbox:
     return qcc_radar.Sandbox(spec["scenario"], **opts)
 
 
-def operate(m: Dict[str, Any], case: Dict[str, Any], api: Api, out: Path) -> Got:
-    """Runs the case's operation through the package's public API."""
-    args = case.get("args") or {}
+def steps_of(case: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The case's steps: its `steps`, or its own operation, args and expect as the only one."""
+    if case.get("steps"):
+        steps: List[Dict[str, Any]] = case["steps"]
+        return steps
+    return [{"operation": case["operation"], "args": case.get("args"), "expect": case["expect"]}]
+
+
+def operate(m: Dict[str, Any], step: Dict[str, Any], api: Api, out: Path) -> Got:
+    """Runs one step's operation through the package's public API."""
+    args = step.get("args") or {}
     d = m["defaults"]
     report_type = args.get("report_type", d["report_type"])
     timeout = args.get("timeout_ms", d["wait_timeout_ms"]) / 1000
-    op = case["operation"]
+    op = step["operation"]
 
     def order() -> str:
         text = args.get("order_no")
@@ -176,7 +190,9 @@ def operate(m: Dict[str, Any], case: Dict[str, Any], api: Api, out: Path) -> Got
     got = Got()
     try:
         if op == "fetch":
-            r = api.call("fetch_report", report_type, out, timeout)
+            r = api.call(
+                "fetch_report", report_type, out, timeout, new_order=bool(args.get("new_order"))
+            )
             got.shown += [repr(r), str(r)]
             if r is None:
                 got.outcome = "no_change"
@@ -231,14 +247,14 @@ def all_files(d: Path) -> List[Path]:
 
 def judge(
     m: Dict[str, Any],
-    case: Dict[str, Any],
+    step: Dict[str, Any],
     got: Got,
     sandbox: Optional[qcc_radar.Sandbox],
     parent: Path,
     out: Path,
 ) -> List[str]:
-    """Every difference between what happened and the case's `expect`."""
-    x = case["expect"]
+    """Every difference between what happened and the step's `expect`."""
+    x = step["expect"]
     bad: List[str] = []
     err = got.error
     if got.outcome != x["outcome"]:
@@ -256,6 +272,13 @@ def judge(
                 bad.append(f"kind {err.kind!r} raised as {type(err).__name__}")
     if kind != x["kind"]:
         bad.append(f"kind {kind!r}, expected {x['kind']!r}")
+    if x.get("error_order_no") is not None:
+        carried = getattr(err, "order_no", None)
+        if carried is not None and not isinstance(carried, str):
+            bad.append(f"order_no {carried!r} is not a str")
+        if (carried is not None) != x["error_order_no"]:
+            want = "an order number" if x["error_order_no"] else "no order number"
+            bad.append(f"the error carries order_no {carried!r}, expected {want}")
     if code != x["code"]:
         bad.append(f"code {code!r}, expected {x['code']!r}")
     exit_status = 0 if err is None else EXIT_STATUS.get(kind or "", None)
@@ -277,7 +300,7 @@ def judge(
     beside = names(parent) - {"out"}
     if beside:
         bad.append(f"written beside the out folder: {sorted(beside)}")
-    bookkeeping = set(m.get("bookkeeping", {}).get(FRONT_END, []))
+    bookkeeping = set(m.get("bookkeeping") or [])
     in_out = names(out) - bookkeeping
     if x["files"] == "report":
         r = got.report
@@ -348,12 +371,22 @@ def run_case(m: Dict[str, Any], case: Dict[str, Any], api: str, secret: str) -> 
             api, base_url, app_key, secret, d["poll_ms"] / 1000, d["wait_timeout_ms"] / 1000
         )
         out = parent / "out"
-        try:
-            got = operate(m, case, client, out)
-        except Precondition as e:
-            return [str(e)]
-        bad = judge(m, case, got, sandbox, parent, out)
-        shown = got.shown + [repr(client.client), str(client.client)]
+        ledger = (case.get("setup") or {}).get("ledger")
+        if ledger is not None:
+            out.mkdir()
+            (out / LEDGER_FILE).write_text(ledger, encoding="utf-8")
+        steps = steps_of(case)
+        bad: List[str] = []
+        shown = [repr(client.client), str(client.client)]
+        for i, step in enumerate(steps, 1):
+            label = f"step {i}/{len(steps)} ({step['operation']}): " if len(steps) > 1 else ""
+            try:
+                got = operate(m, step, client, out)
+            except Precondition as e:
+                bad.append(f"{label}{e}")
+                break
+            bad += [label + b for b in judge(m, step, got, sandbox, parent, out)]
+            shown += got.shown
         if sandbox is not None:
             shown.append(repr(sandbox))
         return bad + leaks(secret, shown, parent)
@@ -446,8 +479,12 @@ def test_an_unknown_matrix_version_is_refused(tmp_path: Path) -> None:
     doc = load_matrix()
     assert doc["version"] in VERSIONS and doc["format"] == FORMAT
     newer = tmp_path / "fault-matrix.json"
-    newer.write_text(json.dumps({**doc, "version": 2}), encoding="utf-8")
-    with pytest.raises(MatrixError, match="version 2 of the fault matrix"):
+    newer.write_text(json.dumps({**doc, "version": 3}), encoding="utf-8")
+    with pytest.raises(MatrixError, match="version 3 of the fault matrix"):
+        load_matrix(newer)
+    # Version 1 had no ledger: its cases would be judged against the wrong contract.
+    newer.write_text(json.dumps({**doc, "version": 1}), encoding="utf-8")
+    with pytest.raises(MatrixError, match="version 1 of the fault matrix"):
         load_matrix(newer)
     newer.write_text(json.dumps({**doc, "format": "something-else"}), encoding="utf-8")
     with pytest.raises(MatrixError, match="is not a qcc-radar-fault-matrix file"):
@@ -476,10 +513,22 @@ def test_the_runner_reports_every_difference() -> None:
     case["expect"].update(
         outcome="ok", kind=None, code=None, exit_status=0, orders_placed=1, files="report"
     )
+    case["expect"]["error_order_no"] = True
     bad = run_case(m, case, "sync", secret_key())
     for what in ("outcome error", "kind 'quota'", "code 112", "exit status 3", "0 orders placed",
-                 "no report returned"):
+                 "no report returned", "order_no None, expected an order number"):
         assert any(what in b for b in bad), (what, bad)
+
+
+def test_the_runner_judges_every_step() -> None:
+    # A multi-step case is judged step by step on its own expectations: a wrong second step is
+    # named as such, and the first step's success does not hide it.
+    m = load_matrix()
+    case = json.loads(json.dumps(next(c for c in m["cases"] if c["id"] == "fetch_rerun_same_report")))
+    case["id"] = "runner_steps_self_check"
+    case["steps"][1]["expect"]["orders_placed"] = 2
+    bad = run_case(m, case, "sync", secret_key())
+    assert bad == ["step 2/2 (fetch): 1 orders placed, expected 2"], bad
 
 
 def test_the_runner_finds_the_secret_in_files_and_texts(tmp_path: Path) -> None:

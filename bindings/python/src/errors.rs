@@ -1,10 +1,10 @@
 //! The core's errors as the package's exceptions.
 //!
 //! The exception classes and the table from kind to class live in Python
-//! (`qcc_radar/_errors.py`), where users read them, subclass them and where mypy sees them. Rust
-//! only hands over the facts (kind name, message, code, server message, order number) to
-//! that module's `_from_native`, so the mapping exists in exactly one place. The message is the core's
-//! `Display`, which never holds a secret, a Token or a signed link's query.
+//! (`qcc_radar/_errors.py`), where users read them, subclass them and where mypy sees them.
+//! Rust only hands over the facts (kind name, message, code, server message, order number) to
+//! that module's `_from_native`, so the mapping exists in exactly one place. The message is the
+//! core's `Display`, which never holds a secret, a Token or a signed link's query.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
