@@ -88,8 +88,9 @@ enum qcc_radar_status {
    */
   QCC_RADAR_STATUS_INTERNAL = 11,
   /**
-   * createReport may have placed an order whose answer never arrived; nothing more is
-   * ordered for that period until the caller decides (`new_order`).
+   * createReport may have placed (and billed) an order whose answer was never recorded; the
+   * fetch functions order nothing more for that period until the caller has checked and
+   * passes `new_order` (`struct qcc_radar_fetch_options`).
    */
   QCC_RADAR_STATUS_UNCONFIRMED_ORDER = 12,
   /**
@@ -102,8 +103,9 @@ enum qcc_radar_status {
 /**
  * The kind of a `struct qcc_radar_error`, as code branches on it. The names returned by
  * qcc_radar_error_kind_name() ("auth", "quota", "permission", "invalid_request",
- * "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal") are
- * the ones every qcc-radar binding and the `qcc-radar` command use.
+ * "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal",
+ * "unconfirmed_order", "io") are the ones every qcc-radar binding and the `qcc-radar` command
+ * use.
  */
 enum qcc_radar_error_kind {
   /**
@@ -155,7 +157,8 @@ enum qcc_radar_error_kind {
    */
   QCC_RADAR_ERROR_KIND_INTERNAL = 11,
   /**
-   * "unconfirmed_order": createReport may have placed an order whose answer never arrived.
+   * "unconfirmed_order": createReport may have placed an order whose answer was never
+   * recorded; nothing more is ordered for that period until the caller passes `new_order`.
    */
   QCC_RADAR_ERROR_KIND_UNCONFIRMED_ORDER = 12,
   /**
@@ -175,8 +178,8 @@ struct qcc_radar_client;
 /**
  * An error returned through a `struct qcc_radar_error **err` out-argument. Opaque: read it with
  * qcc_radar_error_kind(), qcc_radar_error_kind_name(), qcc_radar_error_code(),
- * qcc_radar_error_message() and qcc_radar_error_server_message(); free it with
- * qcc_radar_error_free(). An error is immutable, so it may be read from any thread.
+ * qcc_radar_error_message(), qcc_radar_error_server_message() and qcc_radar_error_order_no();
+ * free it with qcc_radar_error_free(). An error is immutable, so it may be read from any thread.
  */
 struct qcc_radar_error;
 
@@ -294,6 +297,29 @@ struct qcc_radar_report {
   size_t file_count;
 };
 
+/**
+ * Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
+ * qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
+ * qcc_radar_fetch_report() does with `timeout_ms` 0. Only read during the call. Fields may be
+ * added at the end in a later major version.
+ */
+struct qcc_radar_fetch_options {
+  /**
+   * The wait's deadline in ms; 0: the client's wait timeout (30 minutes unless set in
+   * `struct qcc_radar_client_options`).
+   */
+  uint64_t timeout_ms;
+  /**
+   * Non-zero: place a new order whatever the folder's ledger says, and record it. Use it
+   * after a QCC_RADAR_STATUS_UNCONFIRMED_ORDER you have checked (the order is not on the
+   * account, or you want a second one anyway), after a period's second
+   * QCC_RADAR_STATUS_REPORT_FAILED, or to ask again after "no change". Every order may be
+   * billed. 0: the ledger decides (the default). An `int`, not a `bool`, so any value a C
+   * caller stores is safe to read.
+   */
+  int new_order;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -389,15 +415,15 @@ enum qcc_radar_status qcc_radar_download_report(const struct qcc_radar_client *c
                                                 struct qcc_radar_error **err);
 
 /**
- * The whole flow: orders a report of `report_type` ("day", "week" or "month"), waits for it
- * (at most `timeout_ms` milliseconds; 0: the client's wait timeout), downloads it into
- * `out_dir` (created if missing) and extracts it, as qcc_radar_download_report() does.
+ * The whole flow, kept paid-for-once by a ledger in `out_dir`: orders a report of
+ * `report_type` ("day", "week" or "month"), waits for it (at most `timeout_ms` milliseconds;
+ * 0: the client's wait timeout), downloads it into `out_dir` (created if missing) and extracts
+ * it, as qcc_radar_download_report() does. The same as qcc_radar_fetch_report_with() with
+ * `timeout_ms` and `new_order` 0; see it for the ledger, re-runs and the errors.
  *
  * On success `*out` is a new report the caller owns and frees with qcc_radar_report_free(), or
  * NULL when there were no risk changes, so no report (a success, not an error). On failure it
- * is NULL; after a QCC_RADAR_STATUS_TIMEOUT the order stays valid but its number is only in the
- * error's message. Blocks the calling thread for up to the timeout plus the download.
- * Thread-safe.
+ * is NULL. Blocks the calling thread for up to the timeout plus the download. Thread-safe.
  */
 enum qcc_radar_status qcc_radar_fetch_report(const struct qcc_radar_client *client,
                                              const char *report_type,
@@ -407,6 +433,41 @@ enum qcc_radar_status qcc_radar_fetch_report(const struct qcc_radar_client *clie
                                              struct qcc_radar_error **err);
 
 /**
+ * The whole flow with `options` (NULL: the defaults): orders a report of `report_type` ("day",
+ * "week" or "month") unless the folder's ledger already has one for this period, waits for it,
+ * downloads it into `out_dir` (created if missing) and extracts it.
+ *
+ * The ledger: `out_dir` keeps `qcc-radar-journal.json` (and the lock `.qcc-radar.lock`), one
+ * entry per server, app key, report type and period (the Beijing-time day, ISO week or month
+ * on the server's clock). So a re-run in the same folder never pays twice:
+ *  - a report already downloaded is returned again (same order number and paths), and a
+ *    period that had no risk changes gives NULL again, with nothing sent;
+ *  - an order that was placed but not finished (a timeout, a crash) is resumed, not re-ordered;
+ *  - when createReport's answer was lost (the order may exist and be billed), the call fails
+ *    with QCC_RADAR_STATUS_UNCONFIRMED_ORDER, and so does every later call for that period,
+ *    ordering nothing: check the account's orders, then either wait for and download the order
+ *    you find (qcc_radar_wait_for_report(), qcc_radar_download_report()) or set `new_order`;
+ *  - a period whose report failed is ordered once more; after a second failure the call fails
+ *    with QCC_RADAR_STATUS_REPORT_FAILED without ordering;
+ *  - a ledger that cannot be read or parsed fails with QCC_RADAR_STATUS_IO, sending nothing.
+ *
+ * One call at a time per folder, across processes and languages (a lock): a second caller
+ * waits. Entries of another server or app key never match, so folders may be shared.
+ *
+ * On success `*out` is a new report the caller owns and frees with qcc_radar_report_free(), or
+ * NULL when there were no risk changes, so no report (a success, not an error). On failure it
+ * is NULL, and qcc_radar_error_order_no() gives the order concerned when there is one (after
+ * QCC_RADAR_STATUS_TIMEOUT the order stays valid: call again to resume it). Blocks the calling
+ * thread for up to the timeout plus the download. Thread-safe.
+ */
+enum qcc_radar_status qcc_radar_fetch_report_with(const struct qcc_radar_client *client,
+                                                  const char *report_type,
+                                                  const char *out_dir,
+                                                  const struct qcc_radar_fetch_options *options,
+                                                  struct qcc_radar_report **out,
+                                                  struct qcc_radar_error **err);
+
+/**
  * The kind of `err`: one of `enum qcc_radar_error_kind`, equal to the status the failing call
  * returned. A NULL `err` gives QCC_RADAR_ERROR_KIND_NONE. Thread-safe.
  */
@@ -414,9 +475,9 @@ enum qcc_radar_error_kind qcc_radar_error_kind(const struct qcc_radar_error *err
 
 /**
  * The kind of `err` as its snake_case name: "auth", "quota", "permission", "invalid_request",
- * "report_failed", "timeout", "transport", "archive", "config", "cancelled" or "internal" (the
- * names every qcc-radar binding uses); "none" for a NULL `err`. The string is static: never
- * free it. Thread-safe.
+ * "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal",
+ * "unconfirmed_order" or "io" (the names every qcc-radar binding uses); "none" for a NULL
+ * `err`. The string is static: never free it. Thread-safe.
  */
 const char *qcc_radar_error_kind_name(const struct qcc_radar_error *err);
 
@@ -439,6 +500,17 @@ const char *qcc_radar_error_message(const struct qcc_radar_error *err);
  * free it. Thread-safe.
  */
 const char *qcc_radar_error_server_message(const struct qcc_radar_error *err);
+
+/**
+ * The number of the order this error concerns, or NULL when there is none (also for a NULL
+ * `err`). Set whenever an order exists: a wait that timed out (the order stays valid: fetch
+ * again to resume it, or qcc_radar_wait_for_report() on it), a report whose generation failed,
+ * a download or archive failure after ordering, a resumed order. NULL for
+ * QCC_RADAR_STATUS_UNCONFIRMED_ORDER (createReport's answer, with the number, never arrived)
+ * and for failures before any order. The string is owned by `err` and valid until
+ * qcc_radar_error_free(err); do not free it, copy it to keep it longer. Thread-safe.
+ */
+const char *qcc_radar_error_order_no(const struct qcc_radar_error *err);
 
 /**
  * Frees an error returned through an `err` out-argument, with the strings it lent. NULL is
@@ -492,9 +564,9 @@ void qcc_radar_string_free(char *s);
 
 /**
  * The snake_case name of a status value: "ok" for QCC_RADAR_STATUS_OK, otherwise the kind's
- * name ("auth", "quota" … "internal"), as qcc_radar_error_kind_name() gives it. Any other
- * number gives "unknown". Takes an int so that any value is safe to pass. The string is
- * static: never free it. Thread-safe.
+ * name ("auth", "quota" … "internal", "unconfirmed_order", "io"), as
+ * qcc_radar_error_kind_name() gives it. Any other number gives "unknown". Takes an int so that
+ * any value is safe to pass. The string is static: never free it. Thread-safe.
  */
 const char *qcc_radar_status_name(int status);
 

@@ -7,8 +7,8 @@
 //! value means "the default", with NULL strings falling back to the environment, the way every
 //! other binding configures.
 
-use std::ffi::c_char;
-use std::path::Path;
+use std::ffi::{c_char, c_int};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use qcc_radar::blocking;
@@ -287,15 +287,67 @@ pub extern "C" fn qcc_radar_download_report(
     })
 }
 
-/// The whole flow: orders a report of `report_type` ("day", "week" or "month"), waits for it
-/// (at most `timeout_ms` milliseconds; 0: the client's wait timeout), downloads it into
-/// `out_dir` (created if missing) and extracts it, as qcc_radar_download_report() does.
+/// Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
+/// qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
+/// qcc_radar_fetch_report() does with `timeout_ms` 0. Only read during the call. Fields may be
+/// added at the end in a later major version.
+#[repr(C)]
+pub struct FetchOptions {
+    /// The wait's deadline in ms; 0: the client's wait timeout (30 minutes unless set in
+    /// `struct qcc_radar_client_options`).
+    pub timeout_ms: u64,
+    /// Non-zero: place a new order whatever the folder's ledger says, and record it. Use it
+    /// after a QCC_RADAR_STATUS_UNCONFIRMED_ORDER you have checked (the order is not on the
+    /// account, or you want a second one anyway), after a period's second
+    /// QCC_RADAR_STATUS_REPORT_FAILED, or to ask again after "no change". Every order may be
+    /// billed. 0: the ledger decides (the default). An `int`, not a `bool`, so any value a C
+    /// caller stores is safe to read.
+    pub new_order: c_int,
+}
+
+/// Runs the ledger-backed fetch for `qcc_radar_fetch_report` and `qcc_radar_fetch_report_with`.
+fn fetch(
+    client: *const Client,
+    report_type: *const c_char,
+    out_dir: *const c_char,
+    options: Option<&FetchOptions>,
+    out: *mut *mut Report,
+) -> qcc_radar::Result<()> {
+    // SAFETY: NULL or a writable pointer, per the header's contract.
+    let out = unsafe { out_ptr(out, "out") }?;
+    // SAFETY: NULL or a live client, per the header's contract.
+    let client = unsafe { required_ref(client, "client") }?;
+    let report_type = report_type_arg(report_type)?;
+    // SAFETY: NULL or a NUL-terminated string, per the header's contract.
+    let dir = unsafe { required_str(out_dir, "out_dir") }?;
+    let mut core_options = qcc_radar::FetchOptions::new();
+    if let Some(o) = options {
+        if let Some(timeout) = millis(o.timeout_ms) {
+            core_options = core_options.timeout(timeout);
+        }
+        core_options = core_options.new_order(o.new_order != 0);
+    }
+    let (inner, dir) = (client.inner.as_async().clone(), PathBuf::from(dir));
+    let fetched = blocking::run(async move {
+        inner
+            .fetch_report_with(report_type, &dir, &core_options)
+            .await
+    })?;
+    if let Some(report) = fetched {
+        out.set(Box::into_raw(Box::new(Report::from_core(&report))));
+    }
+    Ok(())
+}
+
+/// The whole flow, kept paid-for-once by a ledger in `out_dir`: orders a report of
+/// `report_type` ("day", "week" or "month"), waits for it (at most `timeout_ms` milliseconds;
+/// 0: the client's wait timeout), downloads it into `out_dir` (created if missing) and extracts
+/// it, as qcc_radar_download_report() does. The same as qcc_radar_fetch_report_with() with
+/// `timeout_ms` and `new_order` 0; see it for the ledger, re-runs and the errors.
 ///
 /// On success `*out` is a new report the caller owns and frees with qcc_radar_report_free(), or
 /// NULL when there were no risk changes, so no report (a success, not an error). On failure it
-/// is NULL; after a QCC_RADAR_STATUS_TIMEOUT the order stays valid but its number is only in the
-/// error's message. Blocks the calling thread for up to the timeout plus the download.
-/// Thread-safe.
+/// is NULL. Blocks the calling thread for up to the timeout plus the download. Thread-safe.
 #[no_mangle]
 pub extern "C" fn qcc_radar_fetch_report(
     client: *const Client,
@@ -305,22 +357,53 @@ pub extern "C" fn qcc_radar_fetch_report(
     out: *mut *mut Report,
     err: *mut *mut Error,
 ) -> Status {
+    let options = FetchOptions {
+        timeout_ms,
+        new_order: 0,
+    };
     call(err, || {
-        // SAFETY: NULL or a writable pointer, per the header's contract.
-        let out = unsafe { out_ptr(out, "out") }?;
-        // SAFETY: NULL or a live client, per the header's contract.
-        let client = unsafe { required_ref(client, "client") }?;
-        let report_type = report_type_arg(report_type)?;
-        // SAFETY: NULL or a NUL-terminated string, per the header's contract.
-        let dir = unsafe { required_str(out_dir, "out_dir") }?;
-        let timeout = timeout_arg(client, timeout_ms);
-        if let Some(report) =
-            client
-                .inner
-                .fetch_report_within(report_type, Path::new(dir), timeout)?
-        {
-            out.set(Box::into_raw(Box::new(Report::from_core(&report))));
-        }
-        Ok(())
+        fetch(client, report_type, out_dir, Some(&options), out)
+    })
+}
+
+/// The whole flow with `options` (NULL: the defaults): orders a report of `report_type` ("day",
+/// "week" or "month") unless the folder's ledger already has one for this period, waits for it,
+/// downloads it into `out_dir` (created if missing) and extracts it.
+///
+/// The ledger: `out_dir` keeps `qcc-radar-journal.json` (and the lock `.qcc-radar.lock`), one
+/// entry per server, app key, report type and period (the Beijing-time day, ISO week or month
+/// on the server's clock). So a re-run in the same folder never pays twice:
+///  - a report already downloaded is returned again (same order number and paths), and a
+///    period that had no risk changes gives NULL again, with nothing sent;
+///  - an order that was placed but not finished (a timeout, a crash) is resumed, not re-ordered;
+///  - when createReport's answer was lost (the order may exist and be billed), the call fails
+///    with QCC_RADAR_STATUS_UNCONFIRMED_ORDER, and so does every later call for that period,
+///    ordering nothing: check the account's orders, then either wait for and download the order
+///    you find (qcc_radar_wait_for_report(), qcc_radar_download_report()) or set `new_order`;
+///  - a period whose report failed is ordered once more; after a second failure the call fails
+///    with QCC_RADAR_STATUS_REPORT_FAILED without ordering;
+///  - a ledger that cannot be read or parsed fails with QCC_RADAR_STATUS_IO, sending nothing.
+///
+/// One call at a time per folder, across processes and languages (a lock): a second caller
+/// waits. Entries of another server or app key never match, so folders may be shared.
+///
+/// On success `*out` is a new report the caller owns and frees with qcc_radar_report_free(), or
+/// NULL when there were no risk changes, so no report (a success, not an error). On failure it
+/// is NULL, and qcc_radar_error_order_no() gives the order concerned when there is one (after
+/// QCC_RADAR_STATUS_TIMEOUT the order stays valid: call again to resume it). Blocks the calling
+/// thread for up to the timeout plus the download. Thread-safe.
+#[no_mangle]
+pub extern "C" fn qcc_radar_fetch_report_with(
+    client: *const Client,
+    report_type: *const c_char,
+    out_dir: *const c_char,
+    options: *const FetchOptions,
+    out: *mut *mut Report,
+    err: *mut *mut Error,
+) -> Status {
+    call(err, || {
+        // SAFETY: NULL or a valid options struct, per the header's contract.
+        let options = unsafe { options.as_ref() };
+        fetch(client, report_type, out_dir, options, out)
     })
 }

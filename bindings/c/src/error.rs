@@ -11,14 +11,15 @@ use crate::status::ErrorKind;
 
 /// An error returned through a `struct qcc_radar_error **err` out-argument. Opaque: read it with
 /// qcc_radar_error_kind(), qcc_radar_error_kind_name(), qcc_radar_error_code(),
-/// qcc_radar_error_message() and qcc_radar_error_server_message(); free it with
-/// qcc_radar_error_free(). An error is immutable, so it may be read from any thread.
+/// qcc_radar_error_message(), qcc_radar_error_server_message() and qcc_radar_error_order_no();
+/// free it with qcc_radar_error_free(). An error is immutable, so it may be read from any thread.
 pub struct Error {
     kind: ErrorKind,
     name: &'static CStr,
     code: i32,
     message: CString,
     server_message: Option<CString>,
+    order_no: Option<CString>,
 }
 
 /// A C string of `text`, without any interior NUL byte.
@@ -56,6 +57,7 @@ impl Error {
             code: e.code().unwrap_or(0),
             message: c_string_lossy(&e.to_string()),
             server_message: e.server_message().map(c_string_lossy),
+            order_no: e.order_no().map(|o| c_string_lossy(o.as_str())),
         }
     }
 }
@@ -72,9 +74,9 @@ pub extern "C" fn qcc_radar_error_kind(err: *const Error) -> ErrorKind {
 }
 
 /// The kind of `err` as its snake_case name: "auth", "quota", "permission", "invalid_request",
-/// "report_failed", "timeout", "transport", "archive", "config", "cancelled" or "internal" (the
-/// names every qcc-radar binding uses); "none" for a NULL `err`. The string is static: never
-/// free it. Thread-safe.
+/// "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal",
+/// "unconfirmed_order" or "io" (the names every qcc-radar binding uses); "none" for a NULL
+/// `err`. The string is static: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn qcc_radar_error_kind_name(err: *const Error) -> *const c_char {
     // SAFETY: the caller passes NULL or an error from this library that it has not freed.
@@ -116,6 +118,22 @@ pub extern "C" fn qcc_radar_error_server_message(err: *const Error) -> *const c_
     }
 }
 
+/// The number of the order this error concerns, or NULL when there is none (also for a NULL
+/// `err`). Set whenever an order exists: a wait that timed out (the order stays valid: fetch
+/// again to resume it, or qcc_radar_wait_for_report() on it), a report whose generation failed,
+/// a download or archive failure after ordering, a resumed order. NULL for
+/// QCC_RADAR_STATUS_UNCONFIRMED_ORDER (createReport's answer, with the number, never arrived)
+/// and for failures before any order. The string is owned by `err` and valid until
+/// qcc_radar_error_free(err); do not free it, copy it to keep it longer. Thread-safe.
+#[no_mangle]
+pub extern "C" fn qcc_radar_error_order_no(err: *const Error) -> *const c_char {
+    // SAFETY: the caller passes NULL or an error from this library that it has not freed.
+    match unsafe { err.as_ref() }.and_then(|e| e.order_no.as_ref()) {
+        Some(o) => o.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
 /// Frees an error returned through an `err` out-argument, with the strings it lent. NULL is
 /// accepted and ignored. May be called from any thread, once no thread still reads the error;
 /// freeing the same error twice is undefined behaviour.
@@ -151,7 +169,23 @@ mod tests {
                 .unwrap();
             assert_eq!(name, "quota");
         }
+        assert!(qcc_radar_error_order_no(e).is_null());
         qcc_radar_error_free(e);
+    }
+
+    #[test]
+    fn order_no_is_lent_when_the_core_error_has_one() {
+        let order = qcc_radar::OrderNo::new("JKDAY-20240101000000000001").unwrap();
+        let core = qcc_radar::Error::new(qcc_radar::ErrorKind::Timeout, "still not made")
+            .with_order_no(&order);
+        let e = Box::into_raw(Box::new(Error::from_core(&core)));
+        let p = qcc_radar_error_order_no(e);
+        assert!(!p.is_null());
+        // SAFETY: NUL-terminated, owned by `e`, alive until it is freed.
+        let got = unsafe { CStr::from_ptr(p) }.to_str().unwrap();
+        assert_eq!(got, order.as_str());
+        qcc_radar_error_free(e);
+        assert!(qcc_radar_error_order_no(std::ptr::null()).is_null());
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod sign;
 pub mod status;
 pub mod strings;
 
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, FetchOptions};
 pub use error::Error;
 pub use report::{Report, ReportInfo};
 pub use status::{ErrorKind, Status};

@@ -37,8 +37,9 @@ pub enum Status {
     Cancelled = 10,
     /// A bug in qcc-radar (for example a caught panic); please report it.
     Internal = 11,
-    /// createReport may have placed an order whose answer never arrived; nothing more is
-    /// ordered for that period until the caller decides (`new_order`).
+    /// createReport may have placed (and billed) an order whose answer was never recorded; the
+    /// fetch functions order nothing more for that period until the caller has checked and
+    /// passes `new_order` (`struct qcc_radar_fetch_options`).
     UnconfirmedOrder = 12,
     /// The local file system failed (disk full, permission denied, an unreadable ledger); the
     /// message names the path.
@@ -47,8 +48,9 @@ pub enum Status {
 
 /// The kind of a `struct qcc_radar_error`, as code branches on it. The names returned by
 /// qcc_radar_error_kind_name() ("auth", "quota", "permission", "invalid_request",
-/// "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal") are
-/// the ones every qcc-radar binding and the `qcc-radar` command use.
+/// "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal",
+/// "unconfirmed_order", "io") are the ones every qcc-radar binding and the `qcc-radar` command
+/// use.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -76,7 +78,8 @@ pub enum ErrorKind {
     Cancelled = 10,
     /// "internal": a bug in qcc-radar.
     Internal = 11,
-    /// "unconfirmed_order": createReport may have placed an order whose answer never arrived.
+    /// "unconfirmed_order": createReport may have placed an order whose answer was never
+    /// recorded; nothing more is ordered for that period until the caller passes `new_order`.
     UnconfirmedOrder = 12,
     /// "io": the local file system failed; the message names the path.
     Io = 13,

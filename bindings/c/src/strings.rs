@@ -64,9 +64,9 @@ pub extern "C" fn qcc_radar_string_free(s: *mut c_char) {
 }
 
 /// The snake_case name of a status value: "ok" for QCC_RADAR_STATUS_OK, otherwise the kind's
-/// name ("auth", "quota" … "internal"), as qcc_radar_error_kind_name() gives it. Any other
-/// number gives "unknown". Takes an int so that any value is safe to pass. The string is
-/// static: never free it. Thread-safe.
+/// name ("auth", "quota" … "internal", "unconfirmed_order", "io"), as
+/// qcc_radar_error_kind_name() gives it. Any other number gives "unknown". Takes an int so that
+/// any value is safe to pass. The string is static: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn qcc_radar_status_name(status: c_int) -> *const c_char {
     use crate::status::ErrorKind as K;
@@ -83,6 +83,8 @@ pub extern "C" fn qcc_radar_status_name(status: c_int) -> *const c_char {
         9 => K::Config,
         10 => K::Cancelled,
         11 => K::Internal,
+        12 => K::UnconfirmedOrder,
+        13 => K::Io,
         _ => return c"unknown".as_ptr(),
     };
     crate::error::kind_name(kind).as_ptr()
@@ -105,7 +107,9 @@ mod tests {
         assert_eq!(name(Status::InvalidRequest as c_int), "invalid_request");
         assert_eq!(name(Status::Internal as c_int), "internal");
         assert_eq!(name(-1), "unknown");
-        assert_eq!(name(12), "unknown");
+        assert_eq!(name(Status::UnconfirmedOrder as c_int), "unconfirmed_order");
+        assert_eq!(name(Status::Io as c_int), "io");
+        assert_eq!(name(14), "unknown");
     }
 
     #[test]
