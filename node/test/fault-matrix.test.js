@@ -9,7 +9,11 @@
 // only (report types and order numbers are passed as the text the matrix gives, so the
 // package's own parsing must refuse `"year"` and `"../JKDAY-1"`), and is compared with
 // `expect`: outcome, kind, code, the exit status the kind maps to, the orders the sandbox saw
-// placed, what is left on disk, the report status and the order number.
+// placed, what is left on disk (the order ledger and its lock aside), the report status, the
+// order number, and whether the error carries an order number (`QccError#orderNo`).
+// A case of several `steps` (version 2: the ledger's re-runs) runs them in order with the same
+// sandbox, client and out folder, each step judged against its own `expect`; `setup.ledger`
+// is written to `out/qcc-radar-journal.json` before the first.
 //
 // The secret key is QCC_LEAK_SECRET when set (the leak scan sets it), else a fresh canary. It
 // must not appear in any error (message, stack, inspect, toJSON), in the inspected or
@@ -35,10 +39,10 @@ const { Client, QccError, Sandbox, ERROR_KINDS } = require('..')
 /** The matrix, found from this file: node/test/ → the repository root. */
 const MATRIX = path.resolve(__dirname, '..', '..', 'tests', 'fault-matrix.json')
 const FORMAT = 'qcc-radar-fault-matrix'
-/** The matrix versions this runner reads. */
-const VERSIONS = [1]
-/** This front end's entry in the matrix's `bookkeeping` (names it may leave in `out`): none. */
-const FRONT_END = 'node'
+/** The matrix versions this runner reads (1 predates the ledger every front end now keeps). */
+const VERSIONS = [2]
+/** Where `setup.ledger` goes in the out folder (`qcc_radar::LEDGER_FILE`). */
+const LEDGER_FILE = 'qcc-radar-journal.json'
 /** The app key of a case without a sandbox (nothing checks it there). */
 const APP_KEY = 'fault-matrix-app-key'
 /** Cases run at once: enough to be quick, few enough that the timing cases are not starved. */
@@ -61,6 +65,8 @@ const EXIT_STATUS = {
   timeout: 5,
   transport: 6,
   archive: 7,
+  unconfirmed_order: 8,
+  io: 9,
 }
 
 /** The matrix file is not one this runner can read. */
@@ -154,7 +160,12 @@ function shownAs(value) {
   return out
 }
 
-/** Runs the case's operation through the package's public API; returns what it gave. */
+/** The case's steps: its `steps`, or the case itself as the one step. */
+function stepsOf(c) {
+  return Array.isArray(c.steps) ? c.steps : [c]
+}
+
+/** Runs a step's operation through the package's public API; returns what it gave. */
 async function operate(m, c, client, out) {
   const args = c.args || {}
   const reportType = args.report_type ?? m.defaults.report_type
@@ -188,7 +199,7 @@ async function operate(m, c, client, out) {
   try {
     switch (c.operation) {
       case 'fetch': {
-        const r = await client.fetchReport(reportType, out, { timeoutMs })
+        const r = await client.fetchReport(reportType, out, { timeoutMs, newOrder: args.new_order === true })
         got.shown.push(...shownAs(r))
         if (r === null) got.outcome = 'no_change'
         else Object.assign(got, { outcome: 'ok', report: r, orderNo: r.orderNo })
@@ -282,8 +293,11 @@ function isRealDir(p) {
   }
 }
 
-/** Every difference between what happened and the case's `expect`. */
-function judge(m, c, got, sandbox, parent, out) {
+/**
+ * Every difference between what a step gave and its `expect`; `requestsBefore` is how many
+ * requests the sandbox had seen before the step.
+ */
+function judge(m, c, got, sandbox, parent, out, requestsBefore = 0) {
   const x = c.expect
   const bad = []
   const err = got.error
@@ -315,8 +329,19 @@ function judge(m, c, got, sandbox, parent, out) {
     if (placed !== x.orders_placed) bad.push(`${placed} orders placed, expected ${x.orders_placed}`)
   }
   // A config error is refused before anything is sent (tests/fault_matrix/README.md).
-  if (x.kind === 'config' && sandbox !== null && sandbox.requests().length !== 0) {
-    bad.push(`a config error, yet the sandbox saw ${sandbox.requests().length} request(s)`)
+  const sent = sandbox === null ? 0 : sandbox.requests().length - requestsBefore
+  if (x.kind === 'config' && sent !== 0) {
+    bad.push(`a config error, yet the sandbox saw ${sent} request(s)`)
+  }
+  if (typeof x.error_order_no === 'boolean') {
+    const carried = err instanceof QccError ? err.orderNo : undefined
+    const has = typeof carried === 'string' && carried.length > 0
+    if (has !== x.error_order_no || (!has && carried !== null)) {
+      bad.push(`the error carries orderNo ${util.inspect(carried)}, expected ${x.error_order_no ? 'one' : 'null'}`)
+    }
+    if (err instanceof QccError && err.toJSON().orderNo !== carried) {
+      bad.push(`toJSON() gives orderNo ${util.inspect(err.toJSON().orderNo)}, the error ${util.inspect(carried)}`)
+    }
   }
   if ('report_status' in x && got.reportStatus !== x.report_status) {
     bad.push(`report status ${JSON.stringify(got.reportStatus)}, expected ${JSON.stringify(x.report_status)}`)
@@ -328,7 +353,7 @@ function judge(m, c, got, sandbox, parent, out) {
   // Nothing may stand beside the out folder: an archive entry that escaped would land there.
   const beside = names(parent).filter((n) => n !== 'out')
   if (beside.length > 0) bad.push(`written beside the out folder: ${JSON.stringify(beside)}`)
-  const bookkeeping = new Set((m.bookkeeping || {})[FRONT_END] || [])
+  const bookkeeping = new Set(Array.isArray(m.bookkeeping) ? m.bookkeeping : [])
   const inOut = names(out).filter((n) => !bookkeeping.has(n))
   if (x.files === 'report') {
     const r = got.report
@@ -417,22 +442,40 @@ async function runCase(m, c, secret, progress) {
     }
     client = makeClient(m, baseUrl, appKey, secret, progress.listener(c.id))
     const out = path.join(parent, 'out')
-    let timer
-    const deadline = new Promise((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), CASE_DEADLINE_MS)
-    })
-    let got
-    try {
-      got = await Promise.race([operate(m, c, client, out), deadline])
-    } catch (err) {
-      if (err instanceof Precondition) return [err.message]
-      throw err
-    } finally {
-      clearTimeout(timer)
+    if (c.setup != null && typeof c.setup.ledger === 'string') {
+      fs.mkdirSync(out, { recursive: true })
+      fs.writeFileSync(path.join(out, LEDGER_FILE), c.setup.ledger)
     }
-    if (got === 'deadline') return [`did not settle within ${CASE_DEADLINE_MS / 1000} s`]
-    const bad = judge(m, c, got, sandbox, parent, out)
-    const shown = [...got.shown, ...shownAs(client)]
+    const steps = stepsOf(c)
+    const bad = []
+    const shown = []
+    for (const [n, step] of steps.entries()) {
+      const label = steps.length > 1 ? `step ${n + 1}: ` : ''
+      const requestsBefore = sandbox === null ? 0 : sandbox.requests().length
+      let timer
+      const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), CASE_DEADLINE_MS)
+      })
+      let got
+      try {
+        got = await Promise.race([operate(m, step, client, out), deadline])
+      } catch (err) {
+        if (err instanceof Precondition) {
+          bad.push(`${label}${err.message}`)
+          break
+        }
+        throw err
+      } finally {
+        clearTimeout(timer)
+      }
+      if (got === 'deadline') {
+        bad.push(`${label}did not settle within ${CASE_DEADLINE_MS / 1000} s`)
+        break
+      }
+      bad.push(...judge(m, step, got, sandbox, parent, out, requestsBefore).map((b) => `${label}${b}`))
+      shown.push(...got.shown)
+    }
+    shown.push(...shownAs(client))
     if (sandbox !== null) shown.push(...shownAs(sandbox))
     return [...bad, ...leaks(secret, shown, parent)]
   } finally {
@@ -500,7 +543,7 @@ test('every case of the fault matrix', { timeout: 600_000 }, async () => {
     fs.writeFileSync(path.join(root, 'progress.log'), `${log}\n`)
   }
   // A fetch that succeeded orders, polls, downloads and extracts: the log cannot be empty then.
-  if (cases.some((c) => c.operation === 'fetch' && c.expect.outcome === 'ok')) {
+  if (cases.some((c) => stepsOf(c).some((st) => st.operation === 'fetch' && st.expect.outcome === 'ok'))) {
     assert.ok(progress.lines.length > 0, 'the package reported no progress events')
   }
   if (log.includes(secret)) failures.push('a progress event shows the secret')
@@ -516,8 +559,11 @@ test('an unknown matrix version or format is refused with a clear message', () =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcc-fm-node-version-'))
   try {
     const newer = path.join(dir, 'fault-matrix.json')
-    fs.writeFileSync(newer, JSON.stringify({ ...doc, version: 2 }))
-    assert.throws(() => loadMatrix(newer), (err) => err instanceof MatrixError && /version 2 of the fault matrix/.test(err.message))
+    fs.writeFileSync(newer, JSON.stringify({ ...doc, version: 3 }))
+    assert.throws(() => loadMatrix(newer), (err) => err instanceof MatrixError && /version 3 of the fault matrix/.test(err.message))
+    // Version 1 expected a ledger-less front end: refused too.
+    fs.writeFileSync(newer, JSON.stringify({ ...doc, version: 1 }))
+    assert.throws(() => loadMatrix(newer), (err) => err instanceof MatrixError && /version 1 of the fault matrix/.test(err.message))
     fs.writeFileSync(newer, JSON.stringify({ ...doc, format: 'something-else' }))
     assert.throws(() => loadMatrix(newer), (err) => err instanceof MatrixError && /is not a qcc-radar-fault-matrix file/.test(err.message))
   } finally {
@@ -539,9 +585,30 @@ test('the runner reports every difference', async () => {
   const m = loadMatrix()
   const c = structuredClone(m.cases.find((x) => x.id === 'fetch_quota'))
   c.id = 'runner_self_check' // its own folder under QCC_LEAK_SCAN_DIR
-  Object.assign(c.expect, { outcome: 'ok', kind: null, code: null, exit_status: 0, orders_placed: 1, files: 'report' })
+  Object.assign(c.expect, { outcome: 'ok', kind: null, code: null, exit_status: 0, orders_placed: 1, files: 'report', error_order_no: true })
   const bad = await runCase(m, c, secretKey(), new ProgressLog(false))
-  for (const what of ['outcome error', 'kind "quota"', 'code 112', 'exit status 3', '0 orders placed', 'no report returned']) {
+  for (const what of ['outcome error', 'kind "quota"', 'code 112', 'exit status 3', '0 orders placed', 'no report returned', 'orderNo null, expected one']) {
+    assert.ok(
+      bad.some((b) => b.includes(what)),
+      `${what} not in ${JSON.stringify(bad)}`,
+    )
+  }
+})
+
+test('the runner judges every step of a case, each against its own expect', async () => {
+  const m = loadMatrix()
+  const c = structuredClone(m.cases.find((x) => x.id === 'fetch_rerun_same_report'))
+  c.id = 'runner_self_check_steps'
+  assert.equal(c.steps.length, 2)
+  c.steps[1].expect.orders_placed = 2 // the re-run must not order: the runner must say so
+  c.steps[1].expect.outcome = 'no_change'
+  const bad = await runCase(m, c, secretKey(), new ProgressLog(false))
+  assert.deepEqual(
+    bad.filter((b) => b.startsWith('step 1:')),
+    [],
+    `step 1 meets its expect: ${JSON.stringify(bad)}`,
+  )
+  for (const what of ['step 2: outcome ok', 'step 2: 1 orders placed, expected 2']) {
     assert.ok(
       bad.some((b) => b.includes(what)),
       `${what} not in ${JSON.stringify(bad)}`,
