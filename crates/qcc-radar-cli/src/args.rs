@@ -174,7 +174,8 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "BYTES")]
     pub large_bytes: Option<u64>,
     /// Also stop when standard input reaches its end, so a sandbox whose test harness died
-    /// (and closed the pipe) does not outlive it.
+    /// (and closed the pipe) does not outlive it. Each line written to standard input meanwhile
+    /// prints the record so far (`"stopped": false`).
     #[arg(long)]
     pub until_stdin_closes: bool,
     /// A file holding the secret key the sandbox expects clients to sign with (one trailing

@@ -11,7 +11,6 @@ mod args;
 mod client_config;
 mod commands;
 mod interrupt;
-mod journal;
 mod logging;
 mod output;
 mod progress;

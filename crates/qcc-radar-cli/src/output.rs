@@ -71,8 +71,8 @@ pub struct Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure {
+            order_no: error.order_no().cloned(),
             error,
-            order_no: None,
             exit_code: None,
         }
     }

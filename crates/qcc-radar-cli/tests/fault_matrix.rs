@@ -31,7 +31,7 @@ fn matrix() -> Value {
     let text = std::fs::read_to_string(&path).expect("tests/fault-matrix.json is readable");
     let m: Value = serde_json::from_str(&text).expect("tests/fault-matrix.json is JSON");
     assert_eq!(m["format"], "qcc-radar-fault-matrix");
-    assert_eq!(m["version"], 1, "a matrix version this runner reads");
+    assert_eq!(m["version"], 2, "a matrix version this runner reads");
     m
 }
 
@@ -104,7 +104,7 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
     let defaults = &m["defaults"];
     let poll_ms = defaults["poll_ms"].as_u64().unwrap_or(20);
     let wait_ms = defaults["wait_timeout_ms"].as_u64().unwrap_or(20_000);
-    let bookkeeping: BTreeSet<String> = m["bookkeeping"]["cli"]
+    let bookkeeping: BTreeSet<String> = m["bookkeeping"]
         .as_array()
         .map(|a| {
             a.iter()
@@ -136,147 +136,42 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
         c
     };
 
-    let args = &case["args"];
-    let x = &case["expect"];
-    let report_type = args["report_type"]
-        .as_str()
-        .or(defaults["report_type"].as_str())
-        .unwrap_or("day");
-    let timeout = secs(args["timeout_ms"].as_u64().unwrap_or(wait_ms));
     let id = case["id"].as_str().unwrap_or("case");
     let (parent, _guard) = case_dir(id);
     let out = parent.join("out");
+    if let Some(ledger) = case["setup"]["ledger"].as_str() {
+        std::fs::create_dir_all(&out).expect("the out folder is made");
+        std::fs::write(out.join("qcc-radar-journal.json"), ledger).expect("the ledger is written");
+    }
+    // One step, or several against the same sandbox and folder.
+    let steps: Vec<&Value> = match case["steps"].as_array() {
+        Some(steps) => steps.iter().collect(),
+        None => vec![case],
+    };
     let mut outputs = Vec::new();
-
-    let order = match args["order_no"].as_str() {
-        Some("$created") => {
-            let r = run_args(command(), &["create", "--type", report_type, "--json"]);
-            outputs.push(format!("{}{}", r.stdout, r.stderr));
-            match r.json()["order_no"].as_str() {
-                Some(o) => Some(o.to_string()),
-                None => return vec![format!("the order to work on was not placed: {r:?}")],
-            }
-        }
-        other => other.map(String::from),
-    };
-    let order_arg = order.clone().unwrap_or_default();
-    let out_arg = out.to_string_lossy().into_owned();
-    let op = case["operation"].as_str().unwrap_or("");
-    let argv: Vec<&str> = match op {
-        "fetch" => vec![
-            "fetch",
-            "--type",
-            report_type,
-            "--out",
-            &out_arg,
-            "--timeout",
-            &timeout,
-        ],
-        "create" => vec!["create", "--type", report_type],
-        "status" => vec!["status", &order_arg],
-        "wait" => vec!["wait", &order_arg, "--timeout", &timeout],
-        "download" => vec!["download", &order_arg, "--out", &out_arg],
-        other => return vec![format!("unknown operation {other:?}")],
-    };
-    let mut c = command();
-    c.args(&argv).arg("--json");
-    let r = spawn(&mut c).finish(Duration::from_secs(120));
-    outputs.push(format!("{}{}", r.stdout, r.stderr));
-
+    let mut bad = Vec::new();
+    let mut last_stderr = String::new();
+    for (n, case_step) in steps.iter().enumerate() {
+        let label = if steps.len() > 1 {
+            format!("step {}: ", n + 1)
+        } else {
+            String::new()
+        };
+        let step = Step {
+            defaults,
+            wait_ms,
+            sandbox: sandbox.as_ref(),
+            bookkeeping: &bookkeeping,
+            parent: &parent,
+            out: &out,
+        };
+        let (differences, stderr) = step.run(case_step, &command, &mut outputs);
+        bad.extend(differences.into_iter().map(|d| format!("{label}{d}")));
+        last_stderr = stderr;
+    }
     if let Some(d) = scan_dir() {
         std::fs::write(d.join(format!("{id}.out")), outputs.join("\n"))
             .expect("the output is written");
-    }
-    let mut bad = Vec::new();
-    let lines: Vec<&str> = r.stdout.lines().collect();
-    let v: Value = match (lines.len(), lines.first().map(|l| serde_json::from_str(l))) {
-        (1, Some(Ok(v))) => v,
-        _ => return vec![format!("stdout is not one JSON object: {r:?}")],
-    };
-    if Some(i64::from(r.code)) != x["exit_status"].as_i64() {
-        bad.push(format!(
-            "exit status {}, expected {} ({v})",
-            r.code, x["exit_status"]
-        ));
-    }
-    let outcome = match v["status"].as_str() {
-        Some("error") => "error",
-        Some("no_change") => "no_change",
-        _ => "ok",
-    };
-    if Some(outcome) != x["outcome"].as_str() {
-        bad.push(format!(
-            "outcome {outcome}, expected {} ({v})",
-            x["outcome"]
-        ));
-    }
-    let (kind, code) = if outcome == "error" {
-        (v["kind"].clone(), v["code"].clone())
-    } else {
-        (Value::Null, Value::Null)
-    };
-    if kind != x["kind"] {
-        bad.push(format!("kind {kind}, expected {}", x["kind"]));
-    }
-    if code != x["code"] {
-        bad.push(format!("code {code}, expected {}", x["code"]));
-    }
-    if let Some(want) = x["orders_placed"].as_u64() {
-        let placed = sandbox.as_ref().map(|s| s.orders_placed() as u64);
-        if placed != Some(want) {
-            bad.push(format!("{placed:?} orders placed, expected {want}"));
-        }
-    }
-    if let Some(want) = x["report_status"].as_str() {
-        if v["report_status"].as_str() != Some(want) {
-            bad.push(format!(
-                "report status {}, expected {want}",
-                v["report_status"]
-            ));
-        }
-    }
-    if let Some(prefix) = x["order_no_prefix"].as_str() {
-        if !v["order_no"].as_str().unwrap_or("").starts_with(prefix) {
-            bad.push(format!(
-                "order {}, expected a {prefix}… number",
-                v["order_no"]
-            ));
-        }
-    }
-    let beside: BTreeSet<String> = names(&parent).into_iter().filter(|n| n != "out").collect();
-    if !beside.is_empty() {
-        bad.push(format!("written beside the out folder: {beside:?}"));
-    }
-    let left: BTreeSet<String> = names(&out)
-        .into_iter()
-        .filter(|n| !bookkeeping.contains(n))
-        .collect();
-    match x["files"].as_str() {
-        Some("report") => {
-            let order = v["order_no"].as_str().unwrap_or("").to_string();
-            let want: BTreeSet<String> = [format!("{order}.zip"), order.clone()].into();
-            if left != want {
-                bad.push(format!("the out folder holds {left:?}, expected {want:?}"));
-            }
-            let base = out.canonicalize().unwrap_or(out.clone());
-            if v["archive"].as_str().map(PathBuf::from) != Some(base.join(format!("{order}.zip"))) {
-                bad.push(format!("archive {}", v["archive"]));
-            }
-            let listed: BTreeSet<PathBuf> = v["files"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|f| f.as_str().map(PathBuf::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let on_disk = file_set(&base.join(&order));
-            if listed.is_empty() || listed != on_disk {
-                bad.push(format!("files {listed:?}, on disk {on_disk:?}"));
-            }
-        }
-        Some("none") if !left.is_empty() => bad.push(format!("left on disk: {left:?}")),
-        _ => {}
     }
     for text in &outputs {
         if text.contains(&secret) {
@@ -290,9 +185,201 @@ fn run_case(m: &Value, case: &Value) -> Vec<String> {
         }
     }
     if !bad.is_empty() {
-        bad.push(format!("(stderr of the last run: {})", r.stderr.trim_end()));
+        bad.push(format!(
+            "(stderr of the last run: {})",
+            last_stderr.trim_end()
+        ));
     }
     bad
+}
+
+/// What every step of a case shares.
+struct Step<'a> {
+    defaults: &'a Value,
+    wait_ms: u64,
+    sandbox: Option<&'a Sandbox>,
+    bookkeeping: &'a BTreeSet<String>,
+    parent: &'a Path,
+    out: &'a Path,
+}
+
+impl Step<'_> {
+    /// Runs one step's command and judges it: the differences, and the command's stderr.
+    fn run(
+        &self,
+        case: &Value,
+        command: &dyn Fn() -> Command,
+        outputs: &mut Vec<String>,
+    ) -> (Vec<String>, String) {
+        let (defaults, wait_ms, sandbox, bookkeeping, parent, out) = (
+            self.defaults,
+            self.wait_ms,
+            self.sandbox,
+            self.bookkeeping,
+            self.parent,
+            self.out,
+        );
+        let args = &case["args"];
+        let x = &case["expect"];
+        let report_type = args["report_type"]
+            .as_str()
+            .or(defaults["report_type"].as_str())
+            .unwrap_or("day");
+        let timeout = secs(args["timeout_ms"].as_u64().unwrap_or(wait_ms));
+
+        let order = match args["order_no"].as_str() {
+            Some("$created") => {
+                let r = run_args(command(), &["create", "--type", report_type, "--json"]);
+                outputs.push(format!("{}{}", r.stdout, r.stderr));
+                match r.json()["order_no"].as_str() {
+                    Some(o) => Some(o.to_string()),
+                    None => {
+                        return (
+                            vec![format!("the order to work on was not placed: {r:?}")],
+                            r.stderr,
+                        )
+                    }
+                }
+            }
+            other => other.map(String::from),
+        };
+        let order_arg = order.clone().unwrap_or_default();
+        let out_arg = out.to_string_lossy().into_owned();
+        let op = case["operation"].as_str().unwrap_or("");
+        let argv: Vec<&str> = match op {
+            "fetch" => vec![
+                "fetch",
+                "--type",
+                report_type,
+                "--out",
+                &out_arg,
+                "--timeout",
+                &timeout,
+            ],
+            "create" => vec!["create", "--type", report_type],
+            "status" => vec!["status", &order_arg],
+            "wait" => vec!["wait", &order_arg, "--timeout", &timeout],
+            "download" => vec!["download", &order_arg, "--out", &out_arg],
+            other => return (vec![format!("unknown operation {other:?}")], String::new()),
+        };
+        let mut c = command();
+        c.args(&argv).arg("--json");
+        if args["new_order"] == Value::Bool(true) {
+            c.arg("--new-order");
+        }
+        let r = spawn(&mut c).finish(Duration::from_secs(120));
+        outputs.push(format!("{}{}", r.stdout, r.stderr));
+
+        let mut bad = Vec::new();
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let v: Value = match (lines.len(), lines.first().map(|l| serde_json::from_str(l))) {
+            (1, Some(Ok(v))) => v,
+            _ => {
+                return (
+                    vec![format!("stdout is not one JSON object: {r:?}")],
+                    r.stderr,
+                )
+            }
+        };
+        if Some(i64::from(r.code)) != x["exit_status"].as_i64() {
+            bad.push(format!(
+                "exit status {}, expected {} ({v})",
+                r.code, x["exit_status"]
+            ));
+        }
+        let outcome = match v["status"].as_str() {
+            Some("error") => "error",
+            Some("no_change") => "no_change",
+            _ => "ok",
+        };
+        if Some(outcome) != x["outcome"].as_str() {
+            bad.push(format!(
+                "outcome {outcome}, expected {} ({v})",
+                x["outcome"]
+            ));
+        }
+        let (kind, code) = if outcome == "error" {
+            (v["kind"].clone(), v["code"].clone())
+        } else {
+            (Value::Null, Value::Null)
+        };
+        if kind != x["kind"] {
+            bad.push(format!("kind {kind}, expected {}", x["kind"]));
+        }
+        if code != x["code"] {
+            bad.push(format!("code {code}, expected {}", x["code"]));
+        }
+        if let Some(want) = x["orders_placed"].as_u64() {
+            let placed = sandbox.as_ref().map(|s| s.orders_placed() as u64);
+            if placed != Some(want) {
+                bad.push(format!("{placed:?} orders placed, expected {want}"));
+            }
+        }
+        if let Some(want) = x["report_status"].as_str() {
+            if v["report_status"].as_str() != Some(want) {
+                bad.push(format!(
+                    "report status {}, expected {want}",
+                    v["report_status"]
+                ));
+            }
+        }
+        if let Some(want) = x["error_order_no"].as_bool() {
+            let carried = outcome == "error" && v["order_no"].is_string();
+            if carried != want {
+                bad.push(format!(
+                    "the error's order_no is {}, expected {}",
+                    v["order_no"],
+                    if want { "one" } else { "null" }
+                ));
+            }
+        }
+        if let Some(prefix) = x["order_no_prefix"].as_str() {
+            if !v["order_no"].as_str().unwrap_or("").starts_with(prefix) {
+                bad.push(format!(
+                    "order {}, expected a {prefix}… number",
+                    v["order_no"]
+                ));
+            }
+        }
+        let beside: BTreeSet<String> = names(parent).into_iter().filter(|n| n != "out").collect();
+        if !beside.is_empty() {
+            bad.push(format!("written beside the out folder: {beside:?}"));
+        }
+        let left: BTreeSet<String> = names(out)
+            .into_iter()
+            .filter(|n| !bookkeeping.contains(n))
+            .collect();
+        match x["files"].as_str() {
+            Some("report") => {
+                let order = v["order_no"].as_str().unwrap_or("").to_string();
+                let want: BTreeSet<String> = [format!("{order}.zip"), order.clone()].into();
+                if left != want {
+                    bad.push(format!("the out folder holds {left:?}, expected {want:?}"));
+                }
+                let base = out.canonicalize().unwrap_or(out.to_path_buf());
+                if v["archive"].as_str().map(PathBuf::from)
+                    != Some(base.join(format!("{order}.zip")))
+                {
+                    bad.push(format!("archive {}", v["archive"]));
+                }
+                let listed: BTreeSet<PathBuf> = v["files"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|f| f.as_str().map(PathBuf::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let on_disk = file_set(&base.join(&order));
+                if listed.is_empty() || listed != on_disk {
+                    bad.push(format!("files {listed:?}, on disk {on_disk:?}"));
+                }
+            }
+            Some("none") if !left.is_empty() => bad.push(format!("left on disk: {left:?}")),
+            _ => {}
+        }
+        (bad, r.stderr)
+    }
 }
 
 #[test]

@@ -55,7 +55,8 @@ fn ready_exits_0_with_the_contract_json_and_a_journal() {
     assert_eq!(sb.orders_placed(), 1);
     let e = entries(dir.path());
     assert_eq!(e.len(), 1);
-    assert_eq!(e[0]["state"], "downloaded");
+    assert_eq!(e[0]["state"], "ready");
+    assert_eq!(e[0]["server"], sb.base_url().as_str());
     assert_eq!(e[0]["order_no"], order.as_str());
     assert_eq!(e[0]["report_type"], "day");
     assert!(e[0]["period"].as_str().unwrap().len() == 10, "{}", e[0]);
@@ -380,7 +381,7 @@ fn write_journal(dir: &Path, entries: Value) {
 }
 
 #[test]
-fn a_run_that_died_while_ordering_is_reported_and_a_new_order_placed() {
+fn a_run_that_died_while_ordering_orders_nothing_until_new_order() {
     let sb = sandbox(Scenario::Normal);
     let dir = tempfile::tempdir().unwrap();
     let period = qcc_radar_core::report_period(qcc_radar_core::ReportType::Day, now());
@@ -390,9 +391,116 @@ fn a_run_that_died_while_ordering_is_reported_and_a_new_order_placed() {
             "state": "ordering", "created_at": now(), "updated_at": now()}]),
     );
     let r = fetch(&sb, dir.path(), &[]);
+    let v = assert_error(&r, 8, "unconfirmed_order");
+    assert!(
+        v["message"].as_str().unwrap().contains("--new-order"),
+        "{v}"
+    );
+    assert!(sb.requests().is_empty(), "something was sent");
+    let r = fetch(&sb, dir.path(), &["--new-order"]);
     r.expect_code(0);
-    assert!(r.stderr.contains("stopped while ordering"), "{}", r.stderr);
     assert_eq!(sb.orders_placed(), 1);
+}
+
+#[test]
+fn kill_9_during_create_report_is_not_ordered_again() {
+    let sb = sandbox(Scenario::CreateHangs);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&sb);
+    c.args(["fetch", "--type", "day", "--json", "--out"])
+        .arg(dir.path());
+    let mut running = spawn(&mut c);
+    assert!(
+        wait_until(Duration::from_secs(20), || sb.orders_placed() == 1),
+        "createReport reached the sandbox"
+    );
+    running.child.kill().unwrap(); // SIGKILL while createReport's answer is outstanding
+    let killed = running.finish(Duration::from_secs(10));
+    assert_ne!(killed.code, 0);
+    assert_eq!(entries(dir.path())[0]["state"], "ordering");
+    for _ in 0..2 {
+        let r = fetch(&sb, dir.path(), &[]);
+        assert_error(&r, 8, "unconfirmed_order");
+    }
+    assert_eq!(
+        sb.count(Endpoint::CreateReport),
+        1,
+        "the re-run ordered again"
+    );
+}
+
+#[test]
+fn a_lost_answer_exits_8_and_the_next_run_orders_nothing() {
+    let sb = sandbox(Scenario::LostAnswer);
+    let dir = tempfile::tempdir().unwrap();
+    let r = fetch(&sb, dir.path(), &[]);
+    let v = assert_error(&r, 8, "unconfirmed_order");
+    assert!(v["order_no"].is_null(), "{v}");
+    let r = fetch(&sb, dir.path(), &[]);
+    assert_error(&r, 8, "unconfirmed_order");
+    assert_eq!(sb.orders_placed(), 1);
+    let r = fetch(&sb, dir.path(), &["--new-order"]);
+    r.expect_code(0);
+    assert_eq!(sb.orders_placed(), 2);
+}
+
+#[test]
+fn a_corrupt_ledger_exits_9_and_sends_nothing() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("qcc-radar-journal.json"), "{ not json").unwrap();
+    let r = fetch(&sb, dir.path(), &[]);
+    let v = assert_error(&r, 9, "io");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("qcc-radar-journal.json"),
+        "{v}"
+    );
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn a_format_1_journal_written_by_an_older_command_still_resumes() {
+    let sb = sandbox(Scenario::Normal);
+    let dir = tempfile::tempdir().unwrap();
+    let created = run_args(cmd(&sb), &["create", "--type", "day", "--json"]);
+    let order = created.json()["order_no"].as_str().unwrap().to_string();
+    let period = qcc_radar_core::report_period(qcc_radar_core::ReportType::Day, now());
+    write_journal(
+        dir.path(),
+        serde_json::json!([{"id": "x", "report_type": "day", "period": period,
+            "order_no": order, "state": "ordered", "created_at": now(), "updated_at": now()}]),
+    );
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert_eq!(r.json()["order_no"], order.as_str());
+    assert_eq!(sb.orders_placed(), 1);
+}
+
+#[test]
+fn the_demo_never_stands_in_for_a_real_fetch_in_the_same_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for scenario in ["normal", "no_change"] {
+        let demo = run_args(
+            bare(),
+            &[
+                "demo",
+                "--scenario",
+                scenario,
+                "--json",
+                "--out",
+                dir.path().to_str().unwrap(),
+            ],
+        );
+        demo.expect_code(0);
+        let sb = sandbox(Scenario::Normal);
+        let r = fetch(&sb, dir.path(), &[]);
+        r.expect_code(0);
+        assert_eq!(r.json()["status"], "ready", "{scenario}");
+        assert_eq!(sb.orders_placed(), 1, "after a {scenario} demo");
+    }
 }
 
 #[test]
@@ -446,7 +554,7 @@ fn two_runs_at_once_in_one_folder_place_one_order() {
     assert!(
         results
             .iter()
-            .any(|r| r.stderr.contains("another qcc-radar fetch is running")),
+            .any(|r| r.stderr.contains("another qcc-radar run is using")),
         "one run waited for the other"
     );
 }

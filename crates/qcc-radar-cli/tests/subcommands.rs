@@ -340,6 +340,18 @@ fn the_sandbox_stops_when_its_stdin_closes_if_asked_and_prints_its_record() {
     )
     .expect_code(3);
 
+    // A line on stdin asks for the record so far, and the sandbox keeps serving.
+    let stdin = child.stdin.as_mut().unwrap();
+    std::io::Write::write_all(stdin, b"record\n").unwrap();
+    std::io::Write::flush(stdin).unwrap();
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let so_far: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(so_far["stopped"], false);
+    assert_eq!(so_far["orders_placed"], 1);
+    assert_eq!(so_far["requests"]["getReportInfo"], 1);
+    assert!(child.try_wait().unwrap().is_none(), "still serving");
+
     drop(child.stdin.take());
     let ok = wait_until(Duration::from_secs(10), || {
         child.try_wait().unwrap().is_some()
@@ -422,7 +434,7 @@ fn demo_runs_the_whole_fetch_without_credentials() {
         Path::new(v["out"].as_str().unwrap()),
         out.canonicalize().unwrap()
     );
-    assert_eq!(entries(&out)[0]["state"], "downloaded");
+    assert_eq!(entries(&out)[0]["state"], "ready");
 
     // The plain form says where the files are; a second demo in the same folder works too.
     let mut c = bare();

@@ -15,7 +15,7 @@ pub mod status;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use qcc_radar::{Error, OrderNo};
 
@@ -30,9 +30,10 @@ pub struct Ctx {
     pub global: GlobalArgs,
     /// How progress is shown.
     pub mode: Mode,
-    /// The order being worked on, so an interrupt can say which one to resume.
-    pub order: Mutex<Option<OrderNo>>,
-    /// The fetch journal in use, if any.
+    /// The order being worked on, so an interrupt can say which one to resume (shared with
+    /// the progress callback that learns it).
+    pub order: Arc<Mutex<Option<OrderNo>>>,
+    /// The order ledger in use, if any.
     pub journal: Mutex<Option<PathBuf>>,
 }
 
@@ -42,7 +43,7 @@ impl Ctx {
         Ctx {
             global,
             mode,
-            order: Mutex::new(None),
+            order: Arc::new(Mutex::new(None)),
             journal: Mutex::new(None),
         }
     }
@@ -57,7 +58,7 @@ impl Ctx {
         self.order.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Notes the journal in use.
+    /// Notes the order ledger in use.
     pub fn set_journal(&self, path: &Path) {
         *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(path.to_path_buf());
     }
@@ -100,12 +101,12 @@ fn interrupted(ctx: &Ctx, signal: Signal) -> Failure {
     let order = ctx.order();
     let message = match (&order, ctx.journal()) {
         (Some(o), Some(j)) => format!(
-            "interrupted by {}; order {o} is recorded in {}, so running the same fetch again resumes it without a new order",
+            "interrupted by {}; order {o} is recorded in the ledger {}, so running the same fetch again resumes it without a new order",
             signal.name(),
             j.display()
         ),
         (None, Some(j)) => format!(
-            "interrupted by {}; the journal {} is kept",
+            "interrupted by {}; the ledger {} is kept (if createReport was on its way, the next fetch reports unconfirmed_order instead of ordering again)",
             signal.name(),
             j.display()
         ),
@@ -137,24 +138,4 @@ pub fn prepare_out(dir: &Path) -> Result<PathBuf, Error> {
             dir.display()
         ))
     })
-}
-
-/// The files (not folders) under `dir`, sorted, as the client lists an extraction.
-pub fn list_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in rd.flatten() {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => files.push(entry.path()),
-                _ => {}
-            }
-        }
-    }
-    files.sort();
-    files
 }

@@ -10,9 +10,12 @@
 //! matrix asserts how many (billed) orders were placed. So on a clean stop the sandbox writes
 //! one more and last stdout line, its record: `{"stopped": true, "orders_placed": N,
 //! "requests": {"createReport": N, "getReportInfo": N, "download": N, "other": N}}`. A harness
-//! closes standard input (or sends SIGTERM), reads to the end of stdout and waits.
+//! closes standard input (or sends SIGTERM), reads to the end of stdout and waits. A harness
+//! that runs several steps against one sandbox (the fault matrix's `steps`) needs the running
+//! total after each: with `--until-stdin-closes`, every line it writes to standard input is
+//! answered at once by the record so far on stdout, with `"stopped": false`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use qcc_radar::Error;
 use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig};
@@ -45,9 +48,9 @@ struct RequestCounts {
 }
 
 impl StopLine {
-    fn of(sandbox: &Sandbox) -> StopLine {
+    fn of(sandbox: &Sandbox, stopped: bool) -> StopLine {
         StopLine {
-            stopped: true,
+            stopped,
             orders_placed: sandbox.orders_placed(),
             requests: RequestCounts {
                 create_report: sandbox.count(Endpoint::CreateReport),
@@ -108,26 +111,48 @@ pub async fn stop(sandbox: Sandbox) {
     let _ = tokio::task::spawn_blocking(move || sandbox.shutdown()).await;
 }
 
-/// Resolves when standard input reaches its end (or fails).
-async fn stdin_closed() {
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    // A plain thread: a blocking read cannot be cancelled, and the runtime's blocking pool
-    // would wait for it at shutdown.
-    let spawned = std::thread::Builder::new()
+/// Reads standard input on a plain thread (a blocking read cannot be cancelled, and the
+/// runtime's blocking pool would wait for it at shutdown): one message per line, and the
+/// channel closes at its end (or on a read error). `None` when the thread cannot start.
+fn stdin_lines() -> Option<tokio::sync::mpsc::UnboundedReceiver<()>> {
+    use std::io::BufRead;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    std::thread::Builder::new()
         .name("qcc-radar-stdin".into())
         .spawn(move || {
-            let mut buf = [0u8; 4096];
-            let mut stdin = std::io::stdin();
-            while let Ok(n) = stdin.read(&mut buf) {
-                if n == 0 {
-                    break;
+            let mut stdin = std::io::stdin().lock();
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                match stdin.read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if line.ends_with(b"\n") => {
+                        if tx.send(()).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) => break, // the last bytes, with no newline: the end of input
                 }
             }
-            let _ = tx.send(());
-        });
-    if spawned.is_err() || rx.await.is_err() {
-        std::future::pending::<()>().await;
+        })
+        .ok()
+        .map(|_| rx)
+}
+
+/// The next line on standard input (`true`) or its end (`false`); never resolves without a
+/// watch on standard input.
+async fn next_stdin_line(lines: &mut Option<tokio::sync::mpsc::UnboundedReceiver<()>>) -> bool {
+    match lines {
+        Some(rx) => rx.recv().await.is_some(),
+        None => std::future::pending().await,
     }
+}
+
+/// Writes one line to stdout and flushes it.
+fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 /// Runs `sandbox`.
@@ -143,11 +168,7 @@ pub async fn run(
         secret_key: sandbox.secret_key(),
         scenario: sandbox.scenario().as_str(),
     });
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
-    }
+    print_line(&line);
     if !ctx.global.quiet {
         // A key the caller chose in a file may be one it scans logs for: name the file instead.
         let secret = match &args.expected_secret_key_file {
@@ -163,23 +184,24 @@ pub async fn run(
             sandbox.app_key(),
         ));
     }
-    let stdin_watch = async {
-        if args.until_stdin_closes {
-            stdin_closed().await
-        } else {
-            std::future::pending::<()>().await
-        }
+    let mut lines = if args.until_stdin_closes {
+        stdin_lines()
+    } else {
+        None
     };
-    tokio::select! {
-        _ = interrupts.recv() => {}
-        _ = stdin_watch => {}
+    loop {
+        tokio::select! {
+            _ = interrupts.recv() => break,
+            line = next_stdin_line(&mut lines) => {
+                if !line {
+                    break;
+                }
+                print_line(&to_json(&StopLine::of(&sandbox, false)));
+            }
+        }
     }
-    let record = to_json(&StopLine::of(&sandbox));
+    let record = to_json(&StopLine::of(&sandbox, true));
     stop(sandbox).await;
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{record}");
-        let _ = out.flush();
-    }
+    print_line(&record);
     Ok(Success::nothing())
 }

@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::Ctx;
 use crate::args::SignArgs;
 use crate::client_config;
-use crate::journal::unix_now;
 use crate::output::{Failure, Success};
 
 /// `{"app_key", "timespan", "token"}`.
@@ -36,4 +35,12 @@ pub fn run(ctx: &Ctx, args: SignArgs) -> Result<Success, Failure> {
         &out,
         format!("Token: {}\nTimespan: {}\n", signed.token, signed.timespan),
     ))
+}
+
+/// Seconds since the Unix epoch, floored.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
