@@ -10,7 +10,7 @@ use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JClass, JObject, JString};
 use jni::sys::{jboolean, jdouble, jint, jlong};
 use jni::{jni_mangle, Env, EnvUnowned};
-use qcc_radar::{ClientBuilder, PollSchedule, RetryPolicy};
+use qcc_radar::{ClientBuilder, FetchOptions, PollSchedule, RetryPolicy};
 
 use crate::args;
 use crate::async_call;
@@ -246,7 +246,8 @@ pub fn download_report<'local>(
         .resolve_with::<ToSink, _>(|| &sink)
 }
 
-/// `fetchReport(type, outDir, timeout)`: a report, or null for "no change".
+/// `fetchReport(type, outDir, timeout, newOrder)`, ledger-backed: a report, or null for "no
+/// change"; `timeout_ms` -1 for the client's default.
 #[jni_mangle("com.qccradar.NativeBridge")]
 pub fn fetch_report<'local>(
     mut unowned: EnvUnowned<'local>,
@@ -255,15 +256,20 @@ pub fn fetch_report<'local>(
     report_type: JString<'local>,
     out_dir: JString<'local>,
     timeout_ms: jlong,
+    new_order: jboolean,
     is_async: jboolean,
     sink: JObject<'local>,
 ) -> jlong {
     unowned
         .with_env(|env| -> BridgeResult<jlong> {
+            let mut options = FetchOptions::new().new_order(new_order);
+            if let Some(timeout) = args::millis(timeout_ms, "the wait timeout")? {
+                options = options.timeout(timeout);
+            }
             let op = Op::Fetch(
                 args::report_type(env, &report_type)?,
                 args::out_dir(env, &out_dir)?,
-                args::millis(timeout_ms, "the wait timeout")?,
+                options,
             );
             call(env, handle, op, is_async, &sink)
         })
@@ -321,6 +327,26 @@ pub fn version<'local>(mut unowned: EnvUnowned<'local>, _class: JClass<'local>) 
             Ok(JString::from_str(env, qcc_radar::VERSION)?)
         })
         .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// Every error kind's name (`qcc_radar::ErrorKind::ALL`), so the Java suite can check that
+/// `com.qccradar.ErrorKind` knows them all.
+#[jni_mangle("com.qccradar.NativeBridge")]
+pub fn error_kinds<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    sink: JObject<'local>,
+) {
+    unowned
+        .with_env(|env| -> BridgeResult<()> {
+            let names = qcc_radar::ErrorKind::ALL
+                .iter()
+                .map(|k| Some(k.as_str().to_string()))
+                .collect();
+            sink::deliver(env, &sink, Ok(Payload::Texts(names)));
+            Ok(())
+        })
+        .resolve_with::<ToSink, _>(|| &sink)
 }
 
 /// Panics on purpose, to prove that a panic becomes a `QccException` of kind `internal`.

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use qcc_radar::{Client, Error, OrderNo, Report, ReportInfo, ReportType};
+use qcc_radar::{Client, Error, FetchOptions, OrderNo, Report, ReportInfo, ReportType};
 
 use crate::error::internal;
 use crate::sink::{Outcome, Payload};
@@ -23,8 +23,8 @@ pub(crate) enum Op {
     Wait(OrderNo, Option<Duration>),
     /// `downloadReport`.
     Download(OrderNo, PathBuf),
-    /// `fetchReport`, with the client's default deadline when `None`.
-    Fetch(ReportType, PathBuf, Option<Duration>),
+    /// `fetchReport`: ledger-backed, with its deadline and `newOrder`.
+    Fetch(ReportType, PathBuf, FetchOptions),
 }
 
 /// Runs `op` on `client`.
@@ -42,16 +42,10 @@ pub(crate) async fn run(client: Client, op: Op) -> Outcome {
             ))
         }
         Op::Download(order, dir) => report_payload(&client.download_report(&order, &dir).await?),
-        Op::Fetch(t, dir, timeout) => {
-            let report = match timeout {
-                Some(timeout) => client.fetch_report_within(t, &dir, timeout).await?,
-                None => client.fetch_report(t, &dir).await?,
-            };
-            match report {
-                Some(report) => report_payload(&report),
-                None => Ok(Payload::Null),
-            }
-        }
+        Op::Fetch(t, dir, options) => match client.fetch_report_with(t, &dir, &options).await? {
+            Some(report) => report_payload(&report),
+            None => Ok(Payload::Null),
+        },
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Java passes a sink and Rust calls exactly one of its two methods: `succeed(Object)` with the
 //! payload (`null`, a `String` or a `String[]`), or `fail(kind, code, hasCode, message,
-//! serverMessage)`. The blocking sink stores the outcome for the calling thread; the future's
+//! serverMessage, orderNo)`. The blocking sink stores the outcome for the calling thread; the future's
 //! sink hands it to an executor. Calling methods on an object Java gave us needs no class
 //! lookup by name, so this works the same on a Java thread and on an attached runtime thread.
 
@@ -57,7 +57,8 @@ pub(crate) fn succeed(env: &mut Env, sink: &JObject, payload: Payload) -> jni::e
     Ok(())
 }
 
-/// Calls `sink.fail(kind, code, hasCode, message, serverMessage)` for `error`.
+/// Calls `sink.fail(kind, code, hasCode, message, serverMessage, orderNo)` for `error`;
+/// `orderNo` is the order the error concerns (null when none), so a caller can resume it.
 pub(crate) fn fail(env: &mut Env, sink: &JObject, error: &Error) -> jni::errors::Result<()> {
     let kind = JString::from_str(env, error.kind().as_str())?;
     let message = JString::from_str(env, error.to_string())?;
@@ -65,16 +66,21 @@ pub(crate) fn fail(env: &mut Env, sink: &JObject, error: &Error) -> jni::errors:
         Some(m) => JString::from_str(env, m)?.into(),
         None => JObject::null(),
     };
+    let order_no: JObject = match error.order_no() {
+        Some(o) => JString::from_str(env, o.as_str())?.into(),
+        None => JObject::null(),
+    };
     env.call_method(
         sink,
         jni_str!("fail"),
-        jni_sig!("(Ljava/lang/String;IZLjava/lang/String;Ljava/lang/String;)V"),
+        jni_sig!("(Ljava/lang/String;IZLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)V"),
         &[
             JValue::Object(&kind),
             JValue::Int(error.code().unwrap_or(0)),
             JValue::Bool(error.code().is_some()),
             JValue::Object(&message),
             JValue::Object(&server),
+            JValue::Object(&order_no),
         ],
     )?;
     Ok(())

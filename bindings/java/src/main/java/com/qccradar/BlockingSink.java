@@ -18,9 +18,9 @@ final class BlockingSink extends NativeSink {
     }
 
     @Override
-    void fail(String kind, int code, boolean hasCode, String message, String serverMessage) {
+    void fail(String kind, int code, boolean hasCode, String message, String serverMessage, String orderNo) {
         if (!done) {
-            error = QccException.fromNative(kind, code, hasCode, message, serverMessage);
+            error = QccException.fromNative(kind, code, hasCode, message, serverMessage, orderNo);
             done = true;
         }
     }

@@ -28,10 +28,25 @@ public enum ErrorKind {
     /** The call was cancelled: its thread was interrupted or its future cancelled. */
     CANCELLED,
     /** A bug in qcc-radar itself; please report it. */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * createReport may have placed (and billed) an order whose answer never arrived: the request
+     * went out, then the connection broke, timed out, or the process stopped before the answer
+     * was recorded in the folder's order ledger. {@link RadarClient#fetchReport(ReportType,
+     * java.nio.file.Path) fetchReport} orders nothing more for that report type and period in
+     * that folder until you decide: check the orders in the QCC console, then re-run with
+     * {@link FetchOptions#newOrder(boolean) newOrder(true)} if none was placed.
+     */
+    UNCONFIRMED_ORDER,
+    /**
+     * The local file system failed: disk full, permission denied, a read-only folder, an
+     * unreadable order ledger. The message names the path. Nothing is ordered because of it.
+     */
+    IO;
 
     /**
-     * The kind's name as every binding spells it: {@code "auth"}, {@code "invalid_request"} ….
+     * The kind's name as every binding spells it: {@code "auth"}, {@code "invalid_request"},
+     * {@code "unconfirmed_order"} ….
      *
      * @return the snake_case name
      */

@@ -40,8 +40,8 @@ final class FutureSink<T> extends NativeSink {
     }
 
     @Override
-    void fail(String kind, int code, boolean hasCode, String message, String serverMessage) {
-        QccException error = QccException.fromNative(kind, code, hasCode, message, serverMessage);
+    void fail(String kind, int code, boolean hasCode, String message, String serverMessage, String orderNo) {
+        QccException error = QccException.fromNative(kind, code, hasCode, message, serverMessage, orderNo);
         dispatch(() -> future.completeExceptionally(error));
     }
 

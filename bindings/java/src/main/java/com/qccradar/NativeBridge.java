@@ -31,8 +31,8 @@ final class NativeBridge {
 
     static native long downloadReport(long handle, String orderNo, String outDir, boolean async, NativeSink sink);
 
-    static native long fetchReport(long handle, String reportType, String outDir, long timeoutMs, boolean async,
-            NativeSink sink);
+    static native long fetchReport(long handle, String reportType, String outDir, long timeoutMs, boolean newOrder,
+            boolean async, NativeSink sink);
 
     static native boolean cancel(long task);
 
@@ -41,6 +41,9 @@ final class NativeBridge {
     static native void sign(String appKey, long timespan, String secretKey, NativeSink sink);
 
     static native String version();
+
+    /** Every error kind's snake_case name the native library knows, as a {@code String[]}. */
+    static native void errorKinds(NativeSink sink);
 
     static native void panicForTest(NativeSink sink);
 }

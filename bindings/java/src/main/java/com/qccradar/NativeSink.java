@@ -11,6 +11,10 @@ abstract class NativeSink {
     /** The call succeeded with {@code payload}. */
     abstract void succeed(Object payload);
 
-    /** The call failed; {@code code} is meaningful only when {@code hasCode}. */
-    abstract void fail(String kind, int code, boolean hasCode, String message, String serverMessage);
+    /**
+     * The call failed; {@code code} is meaningful only when {@code hasCode}; {@code orderNo} is
+     * the order the failure concerns, or null.
+     */
+    abstract void fail(String kind, int code, boolean hasCode, String message, String serverMessage,
+            String orderNo);
 }

@@ -23,6 +23,12 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
+ * <p><b>Re-runs are free.</b> {@link #fetchReport(ReportType, Path) fetchReport} keeps an order
+ * ledger in its folder: calling it again (a re-run notebook cell, a cron job) returns the same
+ * report or resumes the same order rather than paying for another. When createReport's answer
+ * was lost it fails with {@link ErrorKind#UNCONFIRMED_ORDER} and orders nothing more until you
+ * pass {@link FetchOptions#newOrder(boolean) newOrder(true)}.
+ *
  * <p><b>No change is not an error.</b> When no monitored company had a risk change, createReport
  * answers "no result" and there is no report: {@link #createReport(ReportType)} and
  * {@link #fetchReport(ReportType, Path)} then return an empty {@link Optional}. Every failure
@@ -258,15 +264,22 @@ public final class RadarClient implements AutoCloseable {
     // ---- the whole flow ----
 
     /**
-     * Orders, waits (up to the client's wait timeout), downloads and extracts a report.
+     * Orders, waits (up to the client's wait timeout), downloads and extracts a report, backed
+     * by the order ledger kept in {@code outDir} ({@code qcc-radar-journal.json}, locked by
+     * {@code .qcc-radar.lock}): a re-run for the same server, app key, report type and period
+     * returns the report already fetched (or "no change") and sends nothing, resumes an order
+     * already placed, and never orders again after a lost answer
+     * ({@link ErrorKind#UNCONFIRMED_ORDER}). {@link FetchOptions#newOrder(boolean)} orders
+     * anyway.
      *
      * @param type the report type
      * @param outDir the folder, created if needed
      * @return the report, or empty when there were no risk changes (so no report)
-     * @throws QccException on failure
+     * @throws QccException on failure; {@link QccException#getOrderNo()} names the order when
+     *     one exists
      */
     public Optional<Report> fetchReport(ReportType type, Path outDir) {
-        return fetchReport(type, outDir, null);
+        return fetchReport(type, outDir, FetchOptions.defaults());
     }
 
     /**
@@ -279,7 +292,21 @@ public final class RadarClient implements AutoCloseable {
      * @throws QccException on failure
      */
     public Optional<Report> fetchReport(ReportType type, Path outDir, Duration timeout) {
-        return fetchReport(apiName(type), outDir, timeout);
+        return fetchReport(type, outDir, FetchOptions.defaults().timeout(timeout));
+    }
+
+    /**
+     * {@link #fetchReport(ReportType, Path)} with options: the wait deadline, and
+     * {@link FetchOptions#newOrder(boolean) newOrder} to order whatever the ledger says.
+     *
+     * @param type the report type
+     * @param outDir the folder, created if needed
+     * @param options the options, or null for {@link FetchOptions#defaults()}
+     * @return the report, or empty when there were no risk changes
+     * @throws QccException on failure
+     */
+    public Optional<Report> fetchReport(ReportType type, Path outDir, FetchOptions options) {
+        return fetchReport(apiName(type), outDir, options);
     }
 
     /**
@@ -293,7 +320,7 @@ public final class RadarClient implements AutoCloseable {
      *     anything is sent
      */
     public Optional<Report> fetchReport(String type, Path outDir) {
-        return fetchReport(type, outDir, null);
+        return fetchReport(type, outDir, FetchOptions.defaults());
     }
 
     /**
@@ -307,10 +334,26 @@ public final class RadarClient implements AutoCloseable {
      *     anything is sent
      */
     public Optional<Report> fetchReport(String type, Path outDir, Duration timeout) {
+        return fetchReport(type, outDir, FetchOptions.defaults().timeout(timeout));
+    }
+
+    /**
+     * {@link #fetchReport(ReportType, Path, FetchOptions)} by type name.
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"} (any case)
+     * @param outDir the folder, created if needed
+     * @param options the options, or null for {@link FetchOptions#defaults()}
+     * @return the report, or empty when there were no risk changes
+     * @throws QccException on failure; {@link ErrorKind#CONFIG} for an unknown type, before
+     *     anything is sent
+     */
+    public Optional<Report> fetchReport(String type, Path outDir, FetchOptions options) {
+        FetchOptions o = options == null ? FetchOptions.defaults() : options;
         String dir = dir(outDir);
-        long ms = timeoutMillis(timeout);
-        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, false, sink)))
-                .map(Report::fromNative);
+        long ms = timeoutMillis(o.timeout());
+        boolean newOrder = o.newOrder();
+        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, newOrder, false,
+                sink))).map(Report::fromNative);
     }
 
     /**
@@ -321,7 +364,7 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(ReportType type, Path outDir) {
-        return fetchReportAsync(type, outDir, null);
+        return fetchReportAsync(type, outDir, FetchOptions.defaults());
     }
 
     /**
@@ -333,7 +376,19 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(ReportType type, Path outDir, Duration timeout) {
-        return fetchReportAsync(apiName(type), outDir, timeout);
+        return fetchReportAsync(type, outDir, FetchOptions.defaults().timeout(timeout));
+    }
+
+    /**
+     * {@link #fetchReport(ReportType, Path, FetchOptions)} without blocking a thread.
+     *
+     * @param type the report type
+     * @param outDir the folder
+     * @param options the options, or null for {@link FetchOptions#defaults()}
+     * @return the report, or empty when there were no risk changes
+     */
+    public CompletableFuture<Optional<Report>> fetchReportAsync(ReportType type, Path outDir, FetchOptions options) {
+        return fetchReportAsync(apiName(type), outDir, options);
     }
 
     /**
@@ -344,7 +399,7 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir) {
-        return fetchReportAsync(type, outDir, null);
+        return fetchReportAsync(type, outDir, FetchOptions.defaults());
     }
 
     /**
@@ -356,8 +411,22 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir, Duration timeout) {
+        return fetchReportAsync(type, outDir, FetchOptions.defaults().timeout(timeout));
+    }
+
+    /**
+     * {@link #fetchReport(String, Path, FetchOptions)} without blocking a thread.
+     *
+     * @param type {@code "day"}, {@code "week"} or {@code "month"}
+     * @param outDir the folder
+     * @param options the options, or null for {@link FetchOptions#defaults()}
+     * @return the report, or empty when there were no risk changes
+     */
+    public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir, FetchOptions options) {
+        FetchOptions o = options == null ? FetchOptions.defaults() : options;
         return async(p -> Optional.ofNullable(p).map(Report::fromNative),
-                sink -> NativeBridge.fetchReport(open(), type, dir(outDir), timeoutMillis(timeout), true, sink));
+                sink -> NativeBridge.fetchReport(open(), type, dir(outDir), timeoutMillis(o.timeout()), o.newOrder(),
+                        true, sink));
     }
 
     // ---- signing ----
