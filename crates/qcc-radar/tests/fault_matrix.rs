@@ -746,22 +746,20 @@ async fn run_case(m: Arc<Matrix>, case: Json, secret: String) -> Vec<String> {
         } else {
             String::new()
         };
-        let got = match tokio::time::timeout(
-            Duration::from_secs(120),
-            operate(&m, step, &client, &out),
-        )
-        .await
-        {
-            Err(_) => {
-                bad.push(format!("{label}did not finish within 120 s"));
-                break;
-            }
-            Ok(Err(precondition)) => {
-                bad.push(format!("{label}{precondition}"));
-                break;
-            }
-            Ok(Ok(got)) => got,
-        };
+        let got =
+            match tokio::time::timeout(Duration::from_secs(120), operate(&m, step, &client, &out))
+                .await
+            {
+                Err(_) => {
+                    bad.push(format!("{label}did not finish within 120 s"));
+                    break;
+                }
+                Ok(Err(precondition)) => {
+                    bad.push(format!("{label}{precondition}"));
+                    break;
+                }
+                Ok(Ok(got)) => got,
+            };
         for b in judge(&m, step, &got, sandbox.as_ref(), &parent, &out) {
             bad.push(format!("{label}{b}"));
         }
