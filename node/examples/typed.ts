@@ -1,6 +1,6 @@
 // A typed use of the package, checked by `tsc --strict --noEmit` in CI: options, results,
 // errors and abort signals all have precise types.
-import { Client, QccError, Sandbox, sign, type Report, type ReportInfo } from 'qcc-radar'
+import { Client, QccError, Sandbox, sign, type FetchOptions, type Report, type ReportInfo } from 'qcc-radar'
 
 async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report | null> {
   const sandbox: Sandbox = await Sandbox.start({ scenario: 'normal', pollsUntilReady: 1 })
@@ -23,7 +23,8 @@ async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report |
   } catch (err) {
     if (err instanceof QccError) {
       const code: number | null = err.code
-      console.error(`${err.kind} ${code ?? '-'}: ${err.message} ${err.serverMessage ?? ''}`)
+      const order: string | null = err.orderNo
+      console.error(`${err.kind} ${code ?? '-'} ${order ?? '-'}: ${err.message} ${err.serverMessage ?? ''}`)
     }
     throw err
   } finally {
@@ -31,6 +32,20 @@ async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report |
     await sandbox.close()
   }
 }
+
+// The ledger-backed whole flow: a re-run returns the same report; after `unconfirmed_order`
+// (a lost createReport answer) a person decides, and `newOrder` orders anyway.
+async function fetchIntoFolder(client: Client, outDir: string, options: FetchOptions): Promise<Report | null> {
+  try {
+    return await client.fetchReport('week', outDir, options)
+  } catch (err) {
+    if (err instanceof QccError && err.kind === 'unconfirmed_order' && options.newOrder !== true) {
+      console.error(`check QCC's order list before ordering again: ${err.message}`)
+    }
+    throw err
+  }
+}
+void fetchIntoFolder
 
 const token: string = sign('key', 1_700_000_000, 'secret')
 console.log(token)

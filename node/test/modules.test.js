@@ -31,3 +31,22 @@ test('README example is examples/quickstart.mjs', () => {
   const example = fs.readFileSync(path.join(__dirname, '..', 'examples', 'quickstart.mjs'), 'utf8')
   assert.equal(match[1], example)
 })
+
+/** The string literals of `export type NAME = | 'a' | 'b'` in index.d.ts. */
+function unionOf(name) {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const match = dts.match(new RegExp(`export type ${name} =([^]*?)\\n\\n`))
+  assert.ok(match, `index.d.ts declares no type ${name}`)
+  return [...match[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])
+}
+
+test('index.d.ts names every error kind and scenario the native layer knows', () => {
+  const { ERROR_KINDS, SCENARIOS } = require('qcc-radar')
+  // The lists come from the Rust crates (ErrorKind::ALL, Scenario::ALL); the typings are
+  // written by hand and must follow them.
+  assert.deepEqual(unionOf('ErrorKind'), [...ERROR_KINDS])
+  assert.deepEqual(unionOf('Scenario'), [...SCENARIOS])
+  for (const kind of ['unconfirmed_order', 'io']) assert.ok(ERROR_KINDS.includes(kind), kind)
+  for (const scenario of ['lost_answer', 'create_hangs']) assert.ok(SCENARIOS.includes(scenario), scenario)
+  assert.ok(Object.isFrozen(ERROR_KINDS) && Object.isFrozen(SCENARIOS))
+})
