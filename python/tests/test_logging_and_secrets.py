@@ -134,8 +134,8 @@ def test_exception_classes_cover_every_kind() -> None:
     assert set(qcc_radar._errors._BY_KIND) == set(expected)
     e = qcc_radar.WaitTimeoutError("late", code=None)
     assert str(e) == "late" and e.kind == "timeout" and e.order_no is None
-    e = qcc_radar.LocalIOError("disk full: /r", order_no="JKDAY-1")
-    assert str(e) == "disk full: /r" and e.kind == "io" and e.order_no == "JKDAY-1"
+    io = qcc_radar.LocalIOError("disk full: /r", order_no="JKDAY-1")
+    assert str(io) == "disk full: /r" and io.kind == "io" and io.order_no == "JKDAY-1"
 
 
 def test_logging_from_many_threads_and_a_loop_does_not_deadlock(
