@@ -39,6 +39,14 @@ def main(out_dir: Optional[str] = None) -> int:
         except qcc_radar.QuotaError as e:
             print(f"out of quota ({e.code}): {e.server_message}", file=sys.stderr)
             return 3
+        except qcc_radar.WaitTimeoutError as e:
+            # The order is in OUT's ledger: running this again resumes it, paying nothing more.
+            print(f"{e.order_no} is not ready yet; run again later to resume it", file=sys.stderr)
+            return 5
+        except qcc_radar.UnconfirmedOrderError as e:
+            # An order may have been placed: check QCC's order list before new_order=True.
+            print(f"unconfirmed order: {e}", file=sys.stderr)
+            return 8
         except qcc_radar.QccError as e:
             print(f"failed [{e.kind}]: {e}", file=sys.stderr)
             return 1
