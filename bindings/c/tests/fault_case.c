@@ -1,32 +1,35 @@
 /*
  * fault_case: one operation of the shared fault matrix (tests/fault-matrix.json) through the C
  * interface, its result printed as one JSON line. tests/fault_matrix.py runs it once per case
- * against a fresh `qcc-radar sandbox` and judges the line and what is left on disk.
+ * (once per step of a case with `steps`, against the same sandbox process and out folder) and
+ * judges the line and what is left on disk.
  *
  * Why a program per case and a driver outside: the matrix needs a JSON reader, a sandbox per
  * case and its record of orders placed, which are simple in the driver, while the operation
- * itself must go through the C ABI exactly as a C caller uses it. One short process per case
- * also lets valgrind look at each operation alone (QCC_FAULT_MATRIX_VALGRIND=1).
+ * itself must go through the C ABI exactly as a C caller uses it. One short process per step
+ * also lets valgrind look at each operation alone (QCC_FAULT_MATRIX_VALGRIND=1), and a re-run
+ * in a new process is what a cron job does: only the folder's ledger carries over.
  *
  *   fault_case --base-url URL --app-key KEY --secret-key-file PATH --poll-ms N
  *              --wait-timeout-ms N --type TEXT [--order TEXT | --order-created]
- *              [--out DIR] [--timeout-ms N] OPERATION
+ *              [--out DIR] [--timeout-ms N] [--new-order] OPERATION
  *
  * OPERATION is fetch, create, status, wait or download. The report type and order number are
  * passed to the library as the text given, so its own parsing refuses "year" or "../JKDAY-1".
  * --order-created first places an order of --type with qcc_radar_create_report() on the same
- * client and works on it. The secret comes from a file (never argv: /proc/PID/cmdline is
- * world-readable). The exit status is 0 whenever the line was printed, whatever the operation
- * gave; 2 for a usage error.
+ * client and works on it. fetch calls qcc_radar_fetch_report(), or with --new-order
+ * qcc_radar_fetch_report_with() with `new_order` set, so both entry points meet the matrix.
+ * The secret comes from a file (never argv: /proc/PID/cmdline is world-readable). The exit
+ * status is 0 whenever the line was printed, whatever the operation gave; 2 for a usage error.
  *
  * The line: {"operation", "status" (qcc_radar_status_name of the return value), "outcome"
  * ("ok", "no_change", "error"), "kind", "code" (null when 0), "message", "server_message",
- * "created" (the $created order), "order_no", "report_status", "url" (whether a link was
- * given; the signed link itself is never printed), "expires_at", "report" ({"order_no",
- * "report_type", "archive", "folder", "files"}) or null, "problems" (breaches of the C
- * interface's own rules: status and error disagreeing, out-pointers not reset, the secret in a
- * returned string)}. Everything the library returned is freed before exit, so valgrind sees
- * no leak of ours.
+ * "error_order_no" (qcc_radar_error_order_no() of the error, or null), "created" (the $created
+ * order), "order_no", "report_status", "url" (whether a link was given; the signed link itself
+ * is never printed), "expires_at", "report" ({"order_no", "report_type", "archive", "folder",
+ * "files"}) or null, "problems" (breaches of the C interface's own rules: status and error
+ * disagreeing, out-pointers not reset, the secret in a returned string)}. Everything the
+ * library returned is freed before exit, so valgrind sees no leak of ours.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -116,6 +119,9 @@ static void check_status_and_error(const char *call, enum qcc_radar_status statu
   if (qcc_radar_error_message(err)[0] == '\0') problem("%s: the error has no message", call);
   no_secret_in("the error message", qcc_radar_error_message(err));
   no_secret_in("the server message", qcc_radar_error_server_message(err));
+  const char *order_no = qcc_radar_error_order_no(err);
+  if (order_no && order_no[0] == '\0') problem("%s: the error's order number is empty", call);
+  no_secret_in("the error's order number", order_no);
 }
 
 static int usage(const char *why) {
@@ -127,13 +133,17 @@ static int usage(const char *why) {
 int main(int argc, char **argv) {
   const char *base_url = NULL, *app_key = NULL, *secret_file = NULL, *type = NULL;
   const char *order_arg = NULL, *out_dir = NULL, *operation = NULL;
-  int order_created = 0;
+  int order_created = 0, new_order = 0;
   unsigned long long poll_ms = 0, wait_timeout_ms = 0, timeout_ms = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--order-created") == 0) {
       order_created = 1;
+      continue;
+    }
+    if (strcmp(a, "--new-order") == 0) {
+      new_order = 1;
       continue;
     }
     if (a[0] != '-') {
@@ -164,6 +174,7 @@ int main(int argc, char **argv) {
   if ((is_status || is_wait || is_download) && !order_arg && !order_created)
     return usage("status, wait and download need --order or --order-created");
   if ((is_fetch || is_download) && !out_dir) return usage("fetch and download need --out");
+  if (new_order && !is_fetch) return usage("--new-order is for fetch only");
   char *secret_key = read_secret(secret_file);
   if (!secret_key) return usage("the secret key file is unreadable");
   secret = secret_key;
@@ -210,8 +221,16 @@ int main(int argc, char **argv) {
 
   if (is_fetch) {
     report = (struct qcc_radar_report *)sentinel;
-    status = qcc_radar_fetch_report(client, type, out_dir, timeout_ms, &report, &err);
-    check_status_and_error("qcc_radar_fetch_report", status, err);
+    if (new_order) {
+      struct qcc_radar_fetch_options fetch_options = {0};
+      fetch_options.timeout_ms = timeout_ms;
+      fetch_options.new_order = 1;
+      status = qcc_radar_fetch_report_with(client, type, out_dir, &fetch_options, &report, &err);
+      check_status_and_error("qcc_radar_fetch_report_with", status, err);
+    } else {
+      status = qcc_radar_fetch_report(client, type, out_dir, timeout_ms, &report, &err);
+      check_status_and_error("qcc_radar_fetch_report", status, err);
+    }
   } else if (is_create) {
     order_no_out = (char *)sentinel;
     status = qcc_radar_create_report(client, type, &order_no_out, &err);
@@ -289,6 +308,9 @@ print:
   putchar(',');
   json_key("server_message");
   json_str(qcc_radar_error_server_message(err));
+  putchar(',');
+  json_key("error_order_no");
+  json_str(qcc_radar_error_order_no(err));
   putchar(',');
   json_key("created");
   json_str(created);

@@ -2,16 +2,21 @@
 """The shared fault matrix (tests/fault-matrix.json), run through the C interface.
 
 Every front end of qcc-radar reads the same table of sandbox scenarios, operations and expected
-outcomes (the format is in tests/fault_matrix/README.md), so the C library cannot quietly differ
-from the Rust client and the command. For each case this driver starts a fresh
-`qcc-radar sandbox` with the case's scenario and overrides, expecting the suite's secret; runs
-`fault_case` (bindings/c/tests/fault_case.c, a C program linked against libqcc_radar that makes
-ONE call through the C ABI and prints what came back as one JSON line); stops the sandbox and
-reads its record of orders placed; and compares everything with `expect`: outcome, kind, code,
-the exit status the kind maps to (DESIGN.md's table, written once below: the C library exposes
-no mapping of its own), orders placed, what is left on disk, report status and order number.
-fault_case itself checks the C interface's own rules (status and error agree, out-pointers reset
-on failure, the secret in no returned string) and reports breaches, which count as differences.
+outcomes (the format, version 2, is in tests/fault_matrix/README.md), so the C library cannot
+quietly differ from the Rust client and the command. For each case this driver starts a fresh
+`qcc-radar sandbox` with the case's scenario and overrides, expecting the suite's secret; writes
+the case's `setup.ledger` into the out folder; then for each step (a case without `steps` is
+one) runs `fault_case` (bindings/c/tests/fault_case.c, a C program linked against libqcc_radar
+that makes ONE call through the C ABI and prints what came back as one JSON line) on the same
+sandbox process and out folder, asks the sandbox for its record so far (a line on its stdin
+answers with `{"stopped": false, "orders_placed": N, ...}`), and compares everything with the
+step's `expect`: outcome, kind, code, the exit status the kind maps to (DESIGN.md's table,
+written once below: the C library exposes no mapping of its own), the running total of orders
+placed, whether the error carries an order number (qcc_radar_error_order_no), what is left on
+disk (the ledger and lock of `bookkeeping` aside), report status and order number. Finally it
+stops the sandbox. fault_case itself checks the C interface's own rules (status and error
+agree, out-pointers reset on failure, the secret in no returned string) and reports breaches,
+which count as differences.
 
 The secret is QCC_LEAK_SECRET when set (the leak scan sets it), else a fresh canary. It is
 written to a 0600 file outside any scanned folder, which the sandbox
@@ -21,7 +26,8 @@ any file written under the case's folder. The sandbox's first line holds it, so 
 never written anywhere.
 
 With QCC_LEAK_SCAN_DIR set, each case's folder is kept under `<dir>/c/<case id>/` and what
-fault_case printed (and the sandbox's stderr and record) under `<dir>/c/<case id>.out`.
+fault_case printed at each step (and the sandbox's stderr and records) under
+`<dir>/c/<case id>.out`.
 QCC_FAULT_MATRIX_ONLY=id,id runs only those cases. QCC_FAULT_MATRIX_VALGRIND=1 runs each
 fault_case under valgrind (QCC_VALGRIND: the command, default below; no memory error, no
 definite or indirect leak). QCC_RADAR_BIN overrides target/debug/qcc-radar.
@@ -53,10 +59,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 MATRIX = ROOT / "tests" / "fault-matrix.json"
 FORMAT = "qcc-radar-fault-matrix"
-VERSIONS = (1,)
+# Version 1 had no ledger (per-front-end bookkeeping, single operations): refused.
+VERSIONS = (2,)
 LANGUAGE = "c"
-# This front end's entry in the matrix's "bookkeeping" (names it may leave in `out`): none.
-FRONT_END = "c"
+# Where `setup.ledger` goes: the C library keeps the folder's ledger under this name.
+LEDGER_FILE = "qcc-radar-journal.json"
 # The app key of a case without a sandbox (nothing checks it there).
 APP_KEY = "fault-matrix-app-key"
 
@@ -74,6 +81,8 @@ EXIT_STATUS: Dict[Optional[str], int] = {
     "timeout": 5,
     "transport": 6,
     "archive": 7,
+    "unconfirmed_order": 8,
+    "io": 9,
     "internal": 1,
     "cancelled": 130,
 }
@@ -114,7 +123,25 @@ def load_matrix(path: Path = MATRIX) -> Dict[str, Any]:
     ids = [c.get("id") for c in doc.get("cases", [])]
     if not ids or len(set(ids)) != len(ids) or not all(isinstance(i, str) for i in ids):
         raise MatrixError(f"{path}: the cases need unique string ids")
+    bookkeeping = doc.get("bookkeeping", [])
+    if not isinstance(bookkeeping, list) or not all(isinstance(n, str) for n in bookkeeping):
+        raise MatrixError(f"{path}: bookkeeping must be a list of names")
+    for case in doc["cases"]:
+        steps = case.get("steps")
+        if steps is not None and (
+            not isinstance(steps, list)
+            or not steps
+            or not all(isinstance(st, dict) and "operation" in st for st in steps)
+        ):
+            raise MatrixError(f"{path}: case {case['id']}: steps must be a list of operations")
+        if steps is None and "operation" not in case:
+            raise MatrixError(f"{path}: case {case['id']} has neither operation nor steps")
     return doc
+
+
+def steps_of(case: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The case's steps: its `steps`, or the case itself as the one step."""
+    return case.get("steps") or [case]
 
 
 def secret_dir() -> str:
@@ -194,6 +221,26 @@ class Sandbox:
         reader.start()
         reader.join(timeout)
         return got[0] if got else b""
+
+    def record_so_far(self, timeout: float = 30) -> Tuple[Optional[Dict[str, Any]], List[str]]:
+        """The sandbox's record while it keeps serving: a line on its stdin is answered by
+        `{"stopped": false, "orders_placed": N, ...}` on its stdout."""
+        try:
+            self.proc.stdin.write(b"record\n")
+            self.proc.stdin.flush()
+        except OSError as e:
+            return None, [f"the sandbox's stdin cannot be written ({e}): has it died?"]
+        line = self._first_line(timeout)
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or record.get("stopped") is not False:
+            return None, [
+                f"the sandbox gave no record line within {timeout} s "
+                f"({len(line)} bytes; stderr so far: {self.stderr_text()})"
+            ]
+        return record, []
 
     def stderr_text(self) -> str:
         return self.stderr.decode("utf-8", "replace").strip()
@@ -278,7 +325,7 @@ class Runner:
     ):
         self.doc = doc
         self.defaults = doc.get("defaults", {})
-        self.bookkeeping = set(doc.get("bookkeeping", {}).get(FRONT_END, []))
+        self.bookkeeping = set(doc.get("bookkeeping", []))
         self.fault_case = fault_case
         self.secret = secret
         self.key_file = key_file
@@ -296,8 +343,8 @@ class Runner:
             return d, False
         return Path(tempfile.mkdtemp(prefix=f"qcc-fm-c-{case_id}-")), True
 
-    def argv(self, case: Dict[str, Any], base_url: str, app_key: str, out: Path) -> List[str]:
-        args = case.get("args", {})
+    def argv(self, step: Dict[str, Any], base_url: str, app_key: str, out: Path) -> List[str]:
+        args = step.get("args", {})
         report_type = args.get("report_type", self.defaults.get("report_type", "day"))
         argv = [
             self.fault_case,
@@ -318,12 +365,14 @@ class Runner:
         ]
         if args.get("timeout_ms") is not None:
             argv += ["--timeout-ms", str(args["timeout_ms"])]
+        if args.get("new_order"):
+            argv.append("--new-order")
         order = args.get("order_no")
         if order == "$created":
             argv.append("--order-created")
         elif order is not None:
             argv += ["--order", order]
-        argv.append(case["operation"])
+        argv.append(step["operation"])
         return (self.valgrind or []) + argv
 
     def run_case(self, case: Dict[str, Any]) -> List[str]:
@@ -331,13 +380,15 @@ class Runner:
         case_id = case["id"]
         spec = case.get("sandbox")
         sandbox = None
-        if spec is not None:
-            try:
-                sandbox = Sandbox(spec, self.key_file, self.secret)
-            except (OSError, RuntimeError) as e:
-                return [f"the sandbox did not start: {e}"]
+        # The folder first: nothing that can fail stands between a sandbox's start and the
+        # `finally` that stops it.
         parent, remove = self.case_dir(case_id)
         try:
+            if spec is not None:
+                try:
+                    sandbox = Sandbox(spec, self.key_file, self.secret)
+                except (OSError, RuntimeError) as e:
+                    return [f"the sandbox did not start: {e}"]
             return self._run(case, sandbox, parent)
         finally:
             if sandbox is not None:
@@ -347,12 +398,56 @@ class Runner:
 
     def _run(self, case: Dict[str, Any], sandbox: Optional[Sandbox], parent: Path) -> List[str]:
         case_id = case["id"]
-        x = case["expect"]
         out = parent / "out"
         base_url = case.get("base_url") or (sandbox.base_url if sandbox else None)
         if base_url is None:
             return ["the case names neither a sandbox nor a base_url"]
-        argv = self.argv(case, base_url, sandbox.app_key if sandbox else APP_KEY, out)
+        ledger = (case.get("setup") or {}).get("ledger")
+        if ledger is not None:
+            out.mkdir()
+            (out / LEDGER_FILE).write_text(ledger, encoding="utf-8")
+        steps = steps_of(case)
+        bad: List[str] = []
+        transcript: List[bytes] = []
+        for n, step in enumerate(steps):
+            label = f"step {n + 1}: " if len(steps) > 1 else ""
+            step_bad, done = self._step(step, sandbox, base_url, parent, out, transcript)
+            bad += [f"{label}{b}" for b in step_bad]
+            if not done:
+                break
+        record, stop_bad = sandbox.stop() if sandbox else (None, [])
+        bad += stop_bad
+        if self.scan_dir is not None:
+            (self.scan_dir / f"{case_id}.out").write_bytes(
+                b"".join(transcript)
+                + b"--- sandbox stderr\n"
+                + (sandbox.stderr if sandbox else b"")
+                + b"\n--- sandbox record\n"
+                + json.dumps(record).encode()
+                + b"\n"
+            )
+        if sandbox and holds(sandbox.stderr, self.secret):
+            bad.append("the secret is in the sandbox's stderr")
+        for f in all_files(parent):
+            try:
+                if holds(f.read_bytes(), self.secret):
+                    bad.append(f"{f} holds the secret")
+            except OSError:
+                pass
+        return bad
+
+    def _step(
+        self,
+        step: Dict[str, Any],
+        sandbox: Optional[Sandbox],
+        base_url: str,
+        parent: Path,
+        out: Path,
+        transcript: List[bytes],
+    ) -> Tuple[List[str], bool]:
+        """Runs one step's fault_case and judges it. Returns its differences and whether the
+        case may go on to its next step (not after a precondition failure or a hang)."""
+        argv = self.argv(step, base_url, sandbox.app_key if sandbox else APP_KEY, out)
         bad: List[str] = []
         timeout = VALGRIND_CASE_TIMEOUT if self.valgrind else CASE_TIMEOUT
         try:
@@ -363,35 +458,27 @@ class Runner:
         except subprocess.TimeoutExpired as e:
             stdout, stderr, rc = e.stdout or b"", e.stderr or b"", None
             bad.append(f"fault_case did not finish within {timeout} s")
-        record, stop_bad = sandbox.stop() if sandbox else (None, [])
-        bad += stop_bad
-        if self.scan_dir is not None:
-            (self.scan_dir / f"{case_id}.out").write_bytes(
-                b"$ "
-                + shlex.join(argv).encode()
-                + b"\n"
-                + stdout
-                + b"\n--- stderr\n"
-                + stderr
-                + b"\n--- sandbox stderr\n"
-                + (sandbox.stderr if sandbox else b"")
-                + b"\n--- sandbox record\n"
-                + json.dumps(record).encode()
-                + b"\n"
-            )
+        # The running total of orders after this step, from the same sandbox process.
+        record = None
+        if sandbox is not None:
+            record, record_bad = sandbox.record_so_far()
+            bad += record_bad
+        transcript.append(
+            b"$ "
+            + shlex.join(argv).encode()
+            + b"\n"
+            + stdout
+            + b"\n--- stderr\n"
+            + stderr
+            + b"\n--- sandbox record so far\n"
+            + json.dumps(record).encode()
+            + b"\n"
+        )
 
         if holds(stdout, self.secret):
             bad.append("the secret is in what fault_case printed (an error or a result)")
         if holds(stderr, self.secret):
             bad.append("the secret is in fault_case's stderr")
-        if sandbox and holds(sandbox.stderr, self.secret):
-            bad.append("the secret is in the sandbox's stderr")
-        for f in all_files(parent):
-            try:
-                if holds(f.read_bytes(), self.secret):
-                    bad.append(f"{f} holds the secret")
-            except OSError:
-                pass
         stderr_text = stderr.decode("utf-8", "replace").replace(self.secret, "<SECRET>").strip()
         if rc is not None and rc != 0:
             if self.valgrind and rc == 1:  # its report starts with what it found
@@ -406,26 +493,28 @@ class Runner:
         if not isinstance(got, dict):
             if rc is not None:
                 bad.append(f"fault_case printed {len(lines)} line(s), not one JSON object")
-            return bad
-        bad += self.judge(case, x, got, record, parent, out)
+            return bad, False
+        if got.get("outcome") == "precondition":
+            shown = {k: got.get(k) for k in ("status", "kind", "code", "message")}
+            bad.append(f"{got.get('failed_call')} failed before the operation ran: {shown}")
+            return bad, False
+        bad += self.judge(step["expect"], got, record, parent, out)
         if bad and stderr_text and not (self.valgrind and rc == 1):
             bad.append(f"(fault_case's stderr: {stderr_text[-2000:]})")
-        return bad
+        return bad, rc is not None
 
     def judge(
         self,
-        case: Dict[str, Any],
         x: Dict[str, Any],
         got: Dict[str, Any],
         record: Optional[Dict[str, Any]],
         parent: Path,
         out: Path,
     ) -> List[str]:
-        """Compares fault_case's line, the sandbox's record and the disk with `expect`."""
+        """Compares fault_case's line, the sandbox's record so far and the disk with a step's
+        `expect`."""
         bad: List[str] = []
         shown = {k: got.get(k) for k in ("status", "kind", "code", "message", "order_no")}
-        if got.get("outcome") == "precondition":
-            return [f"{got.get('failed_call')} failed before the operation ran: {shown}"]
         bad += [f"the C interface broke its own rule: {p}" for p in got.get("problems", [])]
         if got.get("outcome") != x.get("outcome"):
             bad.append(f"outcome {got.get('outcome')}, expected {x.get('outcome')} ({shown})")
@@ -454,6 +543,13 @@ class Runner:
             x["order_no_prefix"]
         ):
             bad.append(f"order {got.get('order_no')}, expected a {x['order_no_prefix']}… number")
+        if isinstance(x.get("error_order_no"), bool):
+            carried = got.get("error_order_no")
+            if (carried is not None) != x["error_order_no"]:
+                bad.append(
+                    f"qcc_radar_error_order_no gave {carried!r}, expected "
+                    f"{'an order number' if x['error_order_no'] else 'NULL'}"
+                )
         if got.get("report_status") == "S" and got.get("url") is not True:
             bad.append("a made report ('S') came without its link")
 
