@@ -42,6 +42,9 @@ pub struct SandboxConfig {
     pub large_bytes: u64,
     /// `create_hangs`: how long the first createReport holds its answer. Default one hour.
     pub hang: Duration,
+    /// `stall`: the pause between the slow pieces of a first download. Default 200 ms (two
+    /// seconds for the ten pieces).
+    pub trickle_gap: Duration,
     /// The TCP port on 127.0.0.1; 0 picks any free port. Default 0.
     pub port: u16,
 }
@@ -59,6 +62,7 @@ impl Default for SandboxConfig {
             clock_skew: Duration::from_secs(900),
             large_bytes: 64 * 1024 * 1024,
             hang: Duration::from_secs(3600),
+            trickle_gap: Duration::from_millis(200),
             port: 0,
         }
     }

@@ -52,11 +52,16 @@ pub enum Scenario {
     /// for `hang` (default an hour), so the client's request timeout ends it; later
     /// createReports answer normally.
     CreateHangs,
+    /// `stall`: the first download of each order trickles its first half in slow pieces
+    /// (`trickle_gap` apart, ten pieces in all) and is then cut; a resume with `Range` gets
+    /// the rest at full speed. A download that keeps making progress must be resumed however
+    /// long it has run.
+    Stall,
 }
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 15] = [
         Scenario::Normal,
         Scenario::NoChange,
         Scenario::Fail,
@@ -71,6 +76,7 @@ impl Scenario {
         Scenario::Large,
         Scenario::LostAnswer,
         Scenario::CreateHangs,
+        Scenario::Stall,
     ];
 
     /// The scenario's snake_case name, as every binding and the CLI spell it.
@@ -90,6 +96,7 @@ impl Scenario {
             Scenario::Large => "large",
             Scenario::LostAnswer => "lost_answer",
             Scenario::CreateHangs => "create_hangs",
+            Scenario::Stall => "stall",
         }
     }
 
@@ -116,6 +123,7 @@ impl Scenario {
             Scenario::CreateHangs => {
                 "the first createReport places the order, then holds its answer for `hang`"
             }
+            Scenario::Stall => "the first download trickles half the archive slowly, then is cut",
         }
     }
 }

@@ -333,11 +333,16 @@ async fn serve(state: &AppState, req: &Parts, range_header: Option<&str>) -> Res
                 o.downloads == 1
             })
             .unwrap_or(false);
-    let cut = (state.config.scenario == Scenario::Flaky && first_download)
-        .then_some(start + (end - start) / 2);
+    let faulty = matches!(state.config.scenario, Scenario::Flaky | Scenario::Stall);
+    let cut = (faulty && first_download).then_some(start + (end - start) / 2);
+    // `stall`: the first half arrives in ten slow pieces before the cut.
+    let trickle = (state.config.scenario == Scenario::Stall && first_download).then(|| Trickle {
+        piece: ((end - start) / 20).max(1),
+        gap: state.config.trickle_gap,
+    });
 
     let body = if is_get {
-        Body::from_stream(body_stream(archive.clone(), start, end, cut))
+        Body::from_stream(body_stream(archive.clone(), start, end, cut, trickle))
     } else {
         Body::empty()
     };
@@ -360,17 +365,31 @@ async fn serve(state: &AppState, req: &Parts, range_header: Option<&str>) -> Res
     resp
 }
 
+/// A slow body: pieces of `piece` bytes, `gap` apart.
+#[derive(Clone, Copy)]
+struct Trickle {
+    piece: u64,
+    gap: std::time::Duration,
+}
+
 /// The body from `start` to `end`, in chunks; with `cut`, an error at that offset, which makes
-/// the server drop the connection short of the `Content-Length` it announced.
+/// the server drop the connection short of the `Content-Length` it announced; with `trickle`,
+/// slowly.
 fn body_stream(
     archive: Arc<ArchiveFile>,
     start: u64,
     end: u64,
     cut: Option<u64>,
+    trickle: Option<Trickle>,
 ) -> impl futures_util::Stream<Item = io::Result<bytes::Bytes>> + Send + 'static {
     futures_util::stream::unfold(
         (archive, start, cut),
         move |(archive, pos, cut)| async move {
+            if let Some(t) = trickle {
+                if pos > start {
+                    tokio::time::sleep(t.gap).await;
+                }
+            }
             if let Some(c) = cut {
                 if pos >= c {
                     // Let the connection flush the half already yielded, so the client really
@@ -386,7 +405,10 @@ fn body_stream(
             if pos >= end {
                 return None;
             }
-            let limit = cut.map_or(end, |c| c.min(end));
+            let mut limit = cut.map_or(end, |c| c.min(end));
+            if let Some(t) = trickle {
+                limit = limit.min(pos + t.piece);
+            }
             let chunk = archive.chunk(pos, limit);
             let next = pos + chunk.len() as u64;
             Some((Ok(chunk), (archive, next, cut)))

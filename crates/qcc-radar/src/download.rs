@@ -270,13 +270,16 @@ pub(crate) async fn download_archive(
     let mut received: u64 = 0;
     let mut total: Option<u64> = None;
     let mut refreshes = 0u32;
-    let mut attempt = 0u32;
-    let started = Instant::now();
+    // Retries are counted from the last attempt that made progress: a large or slow report that
+    // keeps arriving is resumed with `Range` however long it has run, and only a run of attempts
+    // that bring nothing new gives up (the retry policy's attempts and time, from then on).
+    let mut stalled_attempts = 0u32;
+    let mut stalled_since = Instant::now();
     loop {
         if link.is_expired(client.inner.clock.now(), EXPIRY_MARGIN_SECS) {
             if refreshes >= MAX_LINK_REFRESHES {
                 return Err(Error::transport(format!(
-                    "every link getReportInfo gave for {order_no} had expired; check the computer's clock"
+                    "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
                 )));
             }
             refreshes += 1;
@@ -284,7 +287,7 @@ pub(crate) async fn download_archive(
             link = fresh_link(client, order_no).await?;
             continue;
         }
-        attempt += 1;
+        let before = received;
         let outcome = attempt_download(
             client,
             order_no,
@@ -294,6 +297,10 @@ pub(crate) async fn download_archive(
             &mut total,
         )
         .await;
+        if received > before {
+            stalled_attempts = 0;
+            stalled_since = Instant::now();
+        }
         match outcome {
             Ok(()) => break,
             Err(AttemptError::Fatal(e)) => return Err(e),
@@ -302,7 +309,7 @@ pub(crate) async fn download_archive(
                     return Err(Error::new(
                         ErrorKind::Transport,
                         format!(
-                            "the storage refused the report link for {order_no} {} times, even after refreshing it",
+                            "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
                             refreshes + 1
                         ),
                     ));
@@ -312,18 +319,24 @@ pub(crate) async fn download_archive(
                 link = fresh_link(client, order_no).await?;
             }
             Err(AttemptError::Retry(e)) => {
-                match settings
-                    .retry
-                    .backoff(attempt, started.elapsed(), random_unit())
-                {
+                stalled_attempts += 1;
+                match settings.retry.backoff(
+                    stalled_attempts,
+                    stalled_since.elapsed(),
+                    random_unit(),
+                ) {
                     Some(delay) => {
-                        tracing::warn!(order_no = %order_no, attempt, error = %e, received, "download interrupted; retrying");
+                        tracing::warn!(order_no = %order_no, attempt = stalled_attempts, error = %e, received, "download interrupted; resuming");
                         tokio::time::sleep(delay).await;
                     }
                     None => {
+                        let got = match total {
+                            Some(t) => format!("{received} of {t} bytes had arrived"),
+                            None => format!("{received} bytes had arrived"),
+                        };
                         return Err(e.context(format!(
-                            "downloading {order_no} failed after {attempt} attempts"
-                        )))
+                            "downloading {order_no} made no progress in {stalled_attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
+                        )));
                     }
                 }
             }
@@ -403,9 +416,15 @@ async fn attempt_download(
                 }
             }
         }
+        StatusCode::NOT_FOUND | StatusCode::GONE => {
+            return Err(AttemptError::Fatal(Error::transport(format!(
+                "the report storage has no file at {} (HTTP {status}): QCC may no longer keep report {order_no}; ask for its status (`qcc-radar status {order_no}`) and run again, or order a new report",
+                link.redacted()
+            ))))
+        }
         other => {
             return Err(AttemptError::Fatal(Error::transport(format!(
-                "the report storage answered HTTP {other} for {}",
+                "the report storage answered HTTP {other} for {}, which qcc-radar cannot use; run again later (the order is kept)",
                 link.redacted()
             ))))
         }
