@@ -52,11 +52,16 @@ import org.junit.jupiter.api.Test;
  * a kept half-archive, a 201 taken for a failure). For each case this starts a fresh
  * {@code qcc-radar sandbox} process with the case's scenario and overrides, expecting this
  * suite's secret key; builds a {@link RadarClient} with the sandbox's keys and base URL (or the
- * case's {@code base_url}) and the matrix's fixed poll interval; runs the operation through
- * the public API, passing report types and order numbers as the text given so that the
- * binding's own parsing judges them; and compares the outcome, {@link ErrorKind}, code, the
- * exit status the kind maps to in DESIGN.md's table, the orders the sandbox saw placed (from
- * the record it prints when its stdin closes) and what is left on disk. It also checks that the
+ * case's {@code base_url}) and the matrix's fixed poll interval; writes the case's
+ * {@code setup.ledger} into the out folder when it has one; runs the operation, or each of its
+ * {@code steps} in turn against the same sandbox process, client and out folder, through the
+ * public API ({@code args.new_order} as {@link FetchOptions#newOrder(boolean)}), passing report
+ * types and order numbers as the text given so that the binding's own parsing judges them; and
+ * compares, after each step, the outcome, {@link ErrorKind}, code, whether the error carries
+ * {@link QccException#getOrderNo()}, the exit status the kind maps to in DESIGN.md's table, the
+ * orders the sandbox saw placed so far (its running record, asked for with a line on its stdin)
+ * and what is left on disk besides the matrix's {@code bookkeeping} (the order ledger and its
+ * lock). It also checks that the
  * secret key appears in no exception text, no {@code toString()} of a result, the client or its
  * builder, and no file written. Every difference is collected; the test fails at the end,
  * listing them all. The format is described in {@code tests/fault_matrix/README.md}.
@@ -73,9 +78,11 @@ class FaultMatrixTest {
     /** The language's folder name under {@code QCC_LEAK_SCAN_DIR}. */
     private static final String LANGUAGE = "java";
     private static final String FORMAT = "qcc-radar-fault-matrix";
-    private static final long VERSION = 1;
+    private static final long VERSION = 2;
     /** The app key for cases without a sandbox (nothing listens; the key is not checked). */
     private static final String APP_KEY = "fault-matrix-app-key";
+    /** Where {@code setup.ledger} goes in the out folder: the order ledger's file name. */
+    private static final String LEDGER_FILE = "qcc-radar-journal.json";
     /** Cases at once: the timing cases must not starve on a busy two-core machine. */
     private static final int PARALLEL = 4;
     /** The longest one case may take before it counts as hung. */
@@ -85,7 +92,8 @@ class FaultMatrixTest {
      * DESIGN.md's table of the {@code qcc-radar} command's exit statuses: 2 usage or
      * configuration, 3 rejected by the API (auth, quota, permission, invalid request), 4 report
      * generation failed, 5 timed out, 6 network or server unavailable after retries, 7 unsafe or
-     * corrupt archive. {@link ErrorKind#CANCELLED} and {@link ErrorKind#INTERNAL} are not in it.
+     * corrupt archive, 8 an order whose answer was lost (unconfirmed), 9 the local file system.
+     * {@link ErrorKind#CANCELLED} and {@link ErrorKind#INTERNAL} are not in it.
      */
     private static final Map<ErrorKind, Integer> EXIT_STATUS = exitStatusTable();
 
@@ -100,11 +108,14 @@ class FaultMatrixTest {
         t.put(ErrorKind.TIMEOUT, 5);
         t.put(ErrorKind.TRANSPORT, 6);
         t.put(ErrorKind.ARCHIVE, 7);
+        t.put(ErrorKind.UNCONFIRMED_ORDER, 8);
+        t.put(ErrorKind.IO, 9);
         return Collections.unmodifiableMap(t);
     }
 
-    /** The matrix: its defaults and cases. */
-    record Matrix(String reportType, Duration poll, Duration waitTimeout, List<JsonObject> cases) {
+    /** The matrix: its defaults, the names any front end may keep in the out folder, and its cases. */
+    record Matrix(String reportType, Duration poll, Duration waitTimeout, Set<String> bookkeeping,
+            List<JsonObject> cases) {
     }
 
     /** What an operation gave. */
@@ -124,6 +135,7 @@ class FaultMatrixTest {
             g.shown.add(String.valueOf(e.getMessage()));
             g.shown.add(e.toString());
             g.shown.add(String.valueOf(e.getServerMessage()));
+            g.shown.add(String.valueOf(e.getOrderNo()));
             return g;
         }
 
@@ -171,18 +183,34 @@ class FaultMatrixTest {
                     + " (bindings/java FaultMatrixTest) reads version " + VERSION + " only: update the runner");
         }
         JsonObject d = doc.has("defaults") ? doc.getAsJsonObject("defaults") : new JsonObject();
+        Set<String> bookkeeping = new TreeSet<>();
+        JsonElement b = doc.get("bookkeeping");
+        if (b != null && !b.isJsonNull()) {
+            if (!b.isJsonArray()) {
+                throw new IllegalStateException(source + ": bookkeeping is a list of names in version " + VERSION);
+            }
+            for (JsonElement name : b.getAsJsonArray()) {
+                bookkeeping.add(name.getAsString());
+            }
+        }
         List<JsonObject> cases = new ArrayList<>();
         for (JsonElement c : doc.getAsJsonArray("cases")) {
             cases.add(c.getAsJsonObject());
         }
         return new Matrix(text(d, "report_type").orElse("day"),
                 Duration.ofMillis(number(d, "poll_ms").orElse(20L)),
-                Duration.ofMillis(number(d, "wait_timeout_ms").orElse(20_000L)), cases);
+                Duration.ofMillis(number(d, "wait_timeout_ms").orElse(20_000L)),
+                Collections.unmodifiableSet(bookkeeping), cases);
     }
 
     private static Optional<String> text(JsonObject o, String key) {
         JsonElement e = o == null ? null : o.get(key);
         return e == null || e.isJsonNull() ? Optional.empty() : Optional.of(e.getAsString());
+    }
+
+    private static Optional<Boolean> bool(JsonObject o, String key) {
+        JsonElement e = o == null ? null : o.get(key);
+        return e == null || e.isJsonNull() ? Optional.empty() : Optional.of(e.getAsBoolean());
     }
 
     private static Optional<Long> number(JsonObject o, String key) {
@@ -245,6 +273,13 @@ class FaultMatrixTest {
         }
     }
 
+    /** Names directly in {@code dir} besides the matrix's bookkeeping (the ledger and its lock). */
+    private static Set<String> reportNames(Matrix m, Path dir) {
+        Set<String> n = new TreeSet<>(names(dir));
+        n.removeAll(m.bookkeeping());
+        return n;
+    }
+
     /** Every entry under {@code dir} that is not a folder (symbolic links included), sorted. */
     private static List<Path> allFiles(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -291,16 +326,18 @@ class FaultMatrixTest {
 
     // ---- one case ----
 
-    /** Runs the case's operation through the public API. */
+    /** Runs a step's operation (a case's own, or one of its {@code steps}) through the public API. */
     private static Got operate(Matrix m, JsonObject c, RadarClient client, Path out) throws Precondition {
         JsonObject args = object(c, "args");
         String type = text(args, "report_type").orElse(m.reportType());
         Duration timeout = number(args, "timeout_ms").map(Duration::ofMillis).orElse(m.waitTimeout());
+        boolean newOrder = bool(args, "new_order").orElse(false);
         String op = text(c, "operation").orElse("");
         try {
             switch (op) {
                 case "fetch": {
-                    Optional<Report> r = client.fetchReport(type, out, timeout);
+                    FetchOptions options = FetchOptions.defaults().timeout(timeout).newOrder(newOrder);
+                    Optional<Report> r = client.fetchReport(type, out, options);
                     return r.isPresent() ? report(r.get()) : Got.of("no_change", r);
                 }
                 case "create": {
@@ -350,8 +387,8 @@ class FaultMatrixTest {
         return g;
     }
 
-    /** Compares what happened with the case's expectations; returns every difference. */
-    private static List<String> judge(JsonObject c, Got got, Long ordersPlaced, Path parent, Path out) {
+    /** Compares what a step did with its expectations; returns every difference. */
+    private static List<String> judge(Matrix m, JsonObject c, Got got, Long ordersPlaced, Path parent, Path out) {
         JsonObject x = object(c, "expect");
         List<String> bad = new ArrayList<>();
         String wantOutcome = text(x, "outcome").orElse("?");
@@ -374,6 +411,19 @@ class FaultMatrixTest {
         if (exit == null || wantExit == null || exit.longValue() != wantExit) {
             bad.add("kind " + kind + " maps to exit status " + exit + " in DESIGN.md's table, the matrix says "
                     + wantExit);
+        }
+        Optional<Boolean> wantOrderNo = bool(x, "error_order_no");
+        if (wantOrderNo.isPresent()) {
+            String orderNo = got.error == null ? null : got.error.getOrderNo();
+            if (got.error == null) {
+                if (wantOrderNo.get()) {
+                    bad.add("expected an error carrying an order number, and there was no error");
+                }
+            } else if (wantOrderNo.get() && (orderNo == null || orderNo.isEmpty())) {
+                bad.add("the error carries no order number (getOrderNo() is null), expected one: " + got.error);
+            } else if (!wantOrderNo.get() && orderNo != null) {
+                bad.add("the error carries the order number " + orderNo + ", expected none");
+            }
         }
         Optional<Long> wantOrders = number(x, "orders_placed");
         if (wantOrders.isPresent() && !wantOrders.get().equals(ordersPlaced)) {
@@ -401,8 +451,9 @@ class FaultMatrixTest {
             } else {
                 String order = r.orderNo();
                 Set<String> want = new TreeSet<>(List.of(order + ".zip", order));
-                if (!names(out).equals(want)) {
-                    bad.add("the out folder holds " + names(out) + ", expected " + want);
+                if (!reportNames(m, out).equals(want)) {
+                    bad.add("the out folder holds " + names(out) + ", expected " + want + " besides "
+                            + m.bookkeeping());
                 }
                 if (!r.archive().equals(out.resolve(order + ".zip"))
                         || !Files.isRegularFile(r.archive(), LinkOption.NOFOLLOW_LINKS)) {
@@ -419,10 +470,39 @@ class FaultMatrixTest {
                     bad.add("files " + returned + ", on disk " + onDisk);
                 }
             }
-        } else if ("none".equals(files) && !names(out).isEmpty()) {
-            bad.add("left on disk: " + names(out));
+        } else if ("none".equals(files) && !reportNames(m, out).isEmpty()) {
+            bad.add("left on disk: " + reportNames(m, out));
         }
         return bad;
+    }
+
+    /**
+     * The case's steps: its {@code steps}, or the case itself as one step (its own
+     * {@code operation}, {@code args} and {@code expect}).
+     */
+    static List<JsonObject> steps(JsonObject c) {
+        JsonElement s = c.get("steps");
+        if (s == null || s.isJsonNull()) {
+            if (!c.has("operation") || !c.has("expect")) {
+                throw new IllegalStateException("the case has neither steps nor an operation and its expect");
+            }
+            return List.of(c);
+        }
+        if (c.has("operation")) {
+            throw new IllegalStateException("the case has both steps and an operation of its own");
+        }
+        List<JsonObject> steps = new ArrayList<>();
+        for (JsonElement e : s.getAsJsonArray()) {
+            JsonObject step = e.getAsJsonObject();
+            if (!step.has("operation") || !step.has("expect")) {
+                throw new IllegalStateException("a step without an operation or an expect: " + step);
+            }
+            steps.add(step);
+        }
+        if (steps.isEmpty()) {
+            throw new IllegalStateException("the case has an empty list of steps");
+        }
+        return steps;
     }
 
     /** Runs one case; returns its differences (empty when it passed). */
@@ -444,6 +524,20 @@ class FaultMatrixTest {
         }
         parent = parent.toAbsolutePath();
         Path out = parent.resolve("out");
+        List<JsonObject> steps;
+        try {
+            steps = steps(c);
+        } catch (IllegalStateException e) {
+            return List.of(e.getMessage());
+        }
+        // setup.ledger: the out folder with that ledger text, before the sandbox starts (so no
+        // failure here leaves a sandbox running).
+        JsonObject setup = object(c, "setup");
+        Optional<String> ledger = text(setup, "ledger");
+        if (ledger.isPresent()) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(LEDGER_FILE), ledger.get(), StandardCharsets.UTF_8);
+        }
         List<String> bad = new ArrayList<>();
         Sandbox sb = null;
         if (spec != null) {
@@ -463,8 +557,7 @@ class FaultMatrixTest {
                 bad.add("the sandbox does not expect the suite's secret (--expected-secret-key-file not honoured)");
             }
         }
-        Got got = null;
-        Long ordersPlaced = null;
+        int judged = 0;
         List<String> shown = new ArrayList<>();
         try {
             RadarClientBuilder builder = RadarClient.builder()
@@ -476,10 +569,31 @@ class FaultMatrixTest {
             shown.add(builder.toString());
             try (RadarClient client = builder.build()) {
                 shown.add(client.toString());
-                got = operate(m, c, client, out);
-                shown.addAll(got.shown);
-            } catch (Precondition p) {
-                bad.add(p.getMessage());
+                for (int i = 0; i < steps.size(); i++) {
+                    JsonObject step = steps.get(i);
+                    String prefix = steps.size() > 1 ? "step " + (i + 1) + " (" + text(step, "operation").orElse("?")
+                            + "): " : "";
+                    Got got;
+                    try {
+                        got = operate(m, step, client, out);
+                    } catch (Precondition p) {
+                        bad.add(prefix + p.getMessage());
+                        break;
+                    }
+                    shown.addAll(got.shown);
+                    Long ordersPlaced = null;
+                    if (sb != null) {
+                        try {
+                            ordersPlaced = sb.record().ordersPlaced();
+                        } catch (IllegalStateException e) {
+                            bad.add(prefix + e.getMessage());
+                        }
+                    }
+                    for (String d : judge(m, step, got, ordersPlaced, parent, out)) {
+                        bad.add(prefix + d);
+                    }
+                    judged++;
+                }
             } catch (QccException e) {
                 // operate() turns the operation's own errors into outcomes: this is build() or close().
                 bad.add("the client did not build or close: " + e);
@@ -491,14 +605,14 @@ class FaultMatrixTest {
         } finally {
             if (sb != null) {
                 try {
-                    ordersPlaced = sb.stop().ordersPlaced();
+                    sb.stop();
                 } catch (IllegalStateException e) {
                     bad.add(e.getMessage());
                 }
             }
         }
-        if (got != null) {
-            bad.addAll(judge(c, got, ordersPlaced, parent, out));
+        if (judged != steps.size() && bad.isEmpty()) {
+            bad.add(judged + " of " + steps.size() + " step(s) judged");
         }
         for (String s : shown) {
             if (s.contains(secret)) {
@@ -545,16 +659,39 @@ class FaultMatrixTest {
 
     @Test
     void refusesAnotherFormatOrAnUnknownVersion() {
-        IllegalStateException v = assertThrows(IllegalStateException.class,
-                () -> parse("{\"format\": \"qcc-radar-fault-matrix\", \"version\": 2, \"cases\": []}", "m.json"));
-        assertTrue(v.getMessage().contains("version 2") && v.getMessage().contains("reads version 1 only"),
-                v.getMessage());
+        for (int version : new int[] {1, 3}) {
+            IllegalStateException v = assertThrows(IllegalStateException.class, () -> parse(
+                    "{\"format\": \"qcc-radar-fault-matrix\", \"version\": " + version + ", \"cases\": []}", "m.json"));
+            assertTrue(v.getMessage().contains("version " + version) && v.getMessage().contains("reads version 2 only"),
+                    v.getMessage());
+        }
         IllegalStateException f = assertThrows(IllegalStateException.class,
-                () -> parse("{\"format\": \"something-else\", \"version\": 1, \"cases\": []}", "m.json"));
+                () -> parse("{\"format\": \"something-else\", \"version\": 2, \"cases\": []}", "m.json"));
         assertTrue(f.getMessage().contains("something-else"), f.getMessage());
-        Matrix ok = parse("{\"format\": \"qcc-radar-fault-matrix\", \"version\": 1, \"future_field\": 1,"
-                + " \"defaults\": {\"poll_ms\": 7}, \"cases\": []}", "m.json");
+        Matrix ok = parse("{\"format\": \"qcc-radar-fault-matrix\", \"version\": 2, \"future_field\": 1,"
+                + " \"defaults\": {\"poll_ms\": 7}, \"bookkeeping\": [\"a\", \".b\"], \"cases\": []}", "m.json");
         assertEquals(Duration.ofMillis(7), ok.poll(), "known fields are read, unknown ones ignored");
+        assertEquals(Set.of("a", ".b"), ok.bookkeeping());
+        assertThrows(IllegalStateException.class, () -> parse("{\"format\": \"qcc-radar-fault-matrix\", \"version\": 2,"
+                + " \"bookkeeping\": {\"cli\": [\"a\"]}, \"cases\": []}", "m.json"), "version 1's bookkeeping object");
+    }
+
+    @Test
+    void aCaseIsOneStepOrAListOfSteps() {
+        JsonObject one = JsonParser.parseString("{\"id\": \"x\", \"operation\": \"fetch\", \"args\": {},"
+                + " \"expect\": {\"outcome\": \"ok\"}}").getAsJsonObject();
+        assertEquals(List.of(one), steps(one));
+        JsonObject two = JsonParser.parseString("{\"id\": \"y\", \"steps\": ["
+                + "{\"operation\": \"fetch\", \"args\": {}, \"expect\": {}},"
+                + "{\"operation\": \"fetch\", \"args\": {\"new_order\": true}, \"expect\": {}}]}").getAsJsonObject();
+        assertEquals(2, steps(two).size());
+        assertTrue(steps(two).get(1).getAsJsonObject("args").get("new_order").getAsBoolean());
+        assertThrows(IllegalStateException.class, () -> steps(JsonParser.parseString(
+                "{\"id\": \"z\", \"steps\": []}").getAsJsonObject()));
+        assertThrows(IllegalStateException.class, () -> steps(JsonParser.parseString(
+                "{\"id\": \"z\", \"operation\": \"fetch\", \"expect\": {}, \"steps\": [{\"operation\": \"fetch\","
+                        + " \"expect\": {}}]}").getAsJsonObject()));
+        assertThrows(IllegalStateException.class, () -> steps(JsonParser.parseString("{\"id\": \"z\"}").getAsJsonObject()));
     }
 
     @Test
@@ -570,6 +707,8 @@ class FaultMatrixTest {
             assertTrue(cases.put(id, c) == null, "case ids are unique: " + id);
         }
         assertTrue(cases.size() >= 30, "the matrix holds its cases: " + cases.size());
+        assertTrue(cases.values().stream().anyMatch(c -> c.has("steps")) && !m.bookkeeping().isEmpty(),
+                "a version 2 matrix has multi-step cases and a bookkeeping list");
         String onlyVar = System.getenv("QCC_FAULT_MATRIX_ONLY");
         if (onlyVar != null && !onlyVar.isBlank()) {
             Set<String> only = new LinkedHashSet<>();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The order ledger behind {@link RadarClient#fetchReport(ReportType, Path)}, against real
  * sandbox processes: a re-run never pays twice and never skips a real report. The orders each
- * sandbox saw placed (and the createReport requests that reached it) come from its record when
- * it stops, so each test ends by stopping its sandbox and counting.
+ * sandbox saw placed (and the createReport requests that reached it) come from its running
+ * record ({@link Sandbox#record()}) after a step, and from its last record when it stops.
  */
 class LedgerTest {
     /** The ledger and its lock, which fetchReport keeps in the out folder. */
@@ -88,6 +88,7 @@ class LedgerTest {
         try (Sandbox sb = Sandbox.start("lost_answer"); RadarClient client = sb.client()) {
             QccException first = Expect.kind(ErrorKind.UNCONFIRMED_ORDER, () -> client.fetchReport(ReportType.DAY, out));
             assertNull(first.getOrderNo(), "the order number never arrived");
+            assertEquals(1, sb.record().ordersPlaced(), "the lost answer's order was placed");
             assertTrue(first.getMessage().contains("new_order") || first.getMessage().contains("new order"),
                     "says how to go on: " + first.getMessage());
             Expect.noSecret(first, sb.secretKey);
@@ -107,6 +108,8 @@ class LedgerTest {
     void newOrderAfterALostAnswerOrdersAgainAndIsRemembered() throws Exception {
         try (Sandbox sb = Sandbox.start("lost_answer"); RadarClient client = sb.client()) {
             Expect.kind(ErrorKind.UNCONFIRMED_ORDER, () -> client.fetchReport(ReportType.DAY, out));
+            Expect.kind(ErrorKind.UNCONFIRMED_ORDER, () -> client.fetchReport(ReportType.DAY, out));
+            assertEquals(1, sb.record().ordersPlaced(), "the re-run ordered nothing");
             Report report = client.fetchReport(ReportType.DAY, out, FetchOptions.defaults().newOrder(true))
                     .orElseThrow();
             assertTrue(report.orderNo().startsWith("JKDAY"), report.orderNo());
@@ -114,7 +117,7 @@ class LedgerTest {
                     "the ledger recorded the new order: a re-run returns it");
             Sandbox.Record record = sb.stop();
             assertEquals(2, record.ordersPlaced(), "the lost one and the new one");
-            assertEquals(2, createReports(record));
+            assertEquals(2, createReports(record), "the re-runs sent nothing");
         }
     }
 
@@ -167,6 +170,7 @@ class LedgerTest {
             Report report = client.fetchReport(ReportType.DAY, out, FetchOptions.defaults().timeout(Duration.ofSeconds(30)))
                     .orElseThrow();
             assertEquals(order, report.orderNo(), "the re-run resumed the order");
+            assertEquals(1, sb.record().ordersPlaced());
             Sandbox.Record record = sb.stop();
             assertEquals(1, record.ordersPlaced());
             assertEquals(1, createReports(record));
@@ -183,6 +187,7 @@ class LedgerTest {
                     .getOrderNo();
             assertNotNull(second);
             assertNotEquals(first, second, "a failed period is ordered once more");
+            assertEquals(2, sb.record().ordersPlaced());
             QccException third = Expect.kind(ErrorKind.REPORT_FAILED, () -> client.fetchReport(ReportType.DAY, out));
             assertEquals(second, third.getOrderNo(), "the last failed order");
             Sandbox.Record record = sb.stop();
@@ -196,6 +201,8 @@ class LedgerTest {
         try (Sandbox sb = Sandbox.start("fail"); RadarClient client = sb.client()) {
             Expect.kind(ErrorKind.REPORT_FAILED, () -> client.fetchReport(ReportType.DAY, out));
             Expect.kind(ErrorKind.REPORT_FAILED, () -> client.fetchReport(ReportType.DAY, out));
+            Expect.kind(ErrorKind.REPORT_FAILED, () -> client.fetchReport(ReportType.DAY, out));
+            assertEquals(2, sb.record().ordersPlaced(), "two failures, then nothing more by itself");
             QccException anyway = Expect.kind(ErrorKind.REPORT_FAILED,
                     () -> client.fetchReport("day", out, FetchOptions.defaults().newOrder(true)));
             assertNotNull(anyway.getOrderNo());

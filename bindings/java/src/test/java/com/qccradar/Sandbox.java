@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The QCC API emulator, run as {@code qcc-radar sandbox --scenario NAME --until-stdin-closes -q}
@@ -25,7 +27,9 @@ import java.util.concurrent.TimeoutException;
  * {@code secret_key}, then it serves until it is stopped. {@link #stop()} closes its standard
  * input and reads the last stdout line, its record of what reached it
  * ({@code {"stopped": true, "orders_placed": N, "requests": {…}}}), which is how a test in another
- * process learns how many (billed) orders were placed.
+ * process learns how many (billed) orders were placed. {@link #record()} asks for the running
+ * record without stopping it (a line on its standard input, answered by one with
+ * {@code "stopped": false}), for tests that check the count after each of several steps.
  *
  * <p>The binary is the system property {@code qcc.radar.bin} (set by the pom to the workspace's
  * {@code target/debug/qcc-radar}), else the environment variable {@code QCC_RADAR_BIN}. Its
@@ -42,8 +46,8 @@ final class Sandbox implements AutoCloseable {
     final String secretKey;
     private final Process process;
     private final Path log;
-    /** The stdout lines after the first, complete once stdout ends. */
-    private final CompletableFuture<List<String>> rest;
+    /** The stdout lines after the first, as they come; {@link Optional#empty()} once stdout ends. */
+    private final BlockingQueue<Optional<String>> rest;
     private boolean stopped;
 
     /** How to start a sandbox: a scenario and the overrides of its configuration. */
@@ -98,7 +102,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     private Sandbox(String scenario, Process process, Path log, JsonObject first,
-            CompletableFuture<List<String>> rest) {
+            BlockingQueue<Optional<String>> rest) {
         this.scenario = scenario;
         this.process = process;
         this.log = log;
@@ -150,7 +154,7 @@ final class Sandbox implements AutoCloseable {
             pb.environment().remove("RUST_LOG");
             Process process = pb.start();
             CompletableFuture<String> firstLine = new CompletableFuture<>();
-            CompletableFuture<List<String>> rest = new CompletableFuture<>();
+            BlockingQueue<Optional<String>> rest = new LinkedBlockingQueue<>();
             read(process, firstLine, rest);
             String line;
             try {
@@ -171,22 +175,22 @@ final class Sandbox implements AutoCloseable {
 
     /**
      * Reads the sandbox's stdout on a daemon thread, to the end, so that it never blocks on a
-     * full pipe: the first line (null if there was none), then every later line.
+     * full pipe: the first line (null if there was none), then every later line as it comes,
+     * and an empty value at the end.
      */
-    private static void read(Process process, CompletableFuture<String> first, CompletableFuture<List<String>> rest) {
+    private static void read(Process process, CompletableFuture<String> first, BlockingQueue<Optional<String>> rest) {
         Thread t = new Thread(() -> {
-            List<String> lines = new ArrayList<>();
             try (BufferedReader out = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 first.complete(out.readLine());
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
+                    rest.add(Optional.of(line));
                 }
             } catch (IOException ignored) {
                 // the process ended
             } finally {
                 first.complete(null);
-                rest.complete(lines);
+                rest.add(Optional.empty());
             }
         }, "sandbox-stdout");
         t.setDaemon(true);
@@ -219,6 +223,46 @@ final class Sandbox implements AutoCloseable {
     record Record(long ordersPlaced, JsonObject requests) {
     }
 
+    /** Parses a record line; {@code stopped} is the value it must say. */
+    private Record parseRecord(String line, boolean stopped) {
+        JsonElement parsed = line == null || line.isBlank() ? null : JsonParser.parseString(line);
+        if (parsed == null || !parsed.isJsonObject() || !parsed.getAsJsonObject().has("stopped")
+                || parsed.getAsJsonObject().get("stopped").getAsBoolean() != stopped) {
+            throw new IllegalStateException("the sandbox's stdout line is not its record (stopped: " + stopped + "): "
+                    + line + "; see " + log);
+        }
+        JsonObject record = parsed.getAsJsonObject();
+        return new Record(record.get("orders_placed").getAsLong(), record.getAsJsonObject("requests"));
+    }
+
+    /**
+     * What has reached the sandbox so far, without stopping it: writes a line to its standard
+     * input and reads the record it answers with.
+     *
+     * @return the running record
+     * @throws IllegalStateException when it is stopped or does not answer within 30 s
+     */
+    synchronized Record record() {
+        if (stopped) {
+            throw new IllegalStateException("the sandbox is stopped");
+        }
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write('\n');
+            in.flush();
+            Optional<String> line = rest.poll(30, TimeUnit.SECONDS);
+            if (line == null || line.isEmpty()) {
+                throw new IllegalStateException("the sandbox did not answer with its record; see " + log);
+            }
+            return parseRecord(line.get(), false);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot ask the sandbox for its record; see " + log, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the sandbox for its record", e);
+        }
+    }
+
     /**
      * Stops the sandbox cleanly (closes its standard input), reads stdout to its end and waits
      * for it to exit with status 0.
@@ -226,29 +270,34 @@ final class Sandbox implements AutoCloseable {
      * @return its last stdout line, its record
      * @throws IllegalStateException when it does not stop cleanly or prints no record
      */
-    Record stop() {
+    synchronized Record stop() {
         if (stopped) {
             throw new IllegalStateException("the sandbox is already stopped");
         }
         stopped = true;
         try {
             process.getOutputStream().close();
-            List<String> lines = rest.get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String last = null;
+            while (true) {
+                Optional<String> line = rest.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new IllegalStateException("the sandbox's stdout did not end within 30 s of its stdin closing;"
+                            + " see " + log);
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
+                last = line.get();
+            }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the sandbox did not exit within 30 s of its stdin closing");
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("the sandbox exited with status " + process.exitValue() + "; see " + log);
             }
-            String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-            JsonElement parsed = last.isBlank() ? null : JsonParser.parseString(last);
-            if (parsed == null || !parsed.isJsonObject() || !parsed.getAsJsonObject().has("stopped")
-                    || !parsed.getAsJsonObject().get("stopped").getAsBoolean()) {
-                throw new IllegalStateException("the sandbox's last stdout line is not its record: " + last);
-            }
-            JsonObject record = parsed.getAsJsonObject();
-            return new Record(record.get("orders_placed").getAsLong(), record.getAsJsonObject("requests"));
-        } catch (IOException | ExecutionException | TimeoutException e) {
+            return parseRecord(last, true);
+        } catch (IOException e) {
             throw new IllegalStateException("the sandbox did not stop cleanly; see " + log, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -261,7 +310,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (stopped) {
             return;
         }
