@@ -131,8 +131,12 @@ def ordered(order_no):
 NO_CHANGE = {"outcome": "no_change"}
 
 
-def info(status, expires_at=None, has_link=False):
-    return {"outcome": "info", "status": status, "expires_at": expires_at, "has_link": has_link}
+def info(status, expires_at=None, has_link=False, has_unzip_password=None):
+    d = {"outcome": "info", "status": status, "expires_at": expires_at, "has_link": has_link}
+    if has_unzip_password is not None:
+        # Only the cases about the archive's password name it; a reader may skip the field.
+        d["has_unzip_password"] = has_unzip_password
+    return d
 
 
 def error(kind, code, retryable, server_message=None):
@@ -241,6 +245,26 @@ RESPONSES = [
      info("S", 1795914000, True)),
     ("info: S in lower case", INFO, JSON_CT,
      env("200", "ok", {"reportStatus": "s", "reportUrl": LINK}), info("S", 1795914000, True)),
+    # ---- getReportInfo: the archive's password (the older radar API's unzipPassword)
+    ("info: S with unzipPassword", INFO, JSON_CT,
+     env("200", "ok", {"reportStatus": "S", "reportUrl": LINK, "unzipPassword": "Zq8#p 2x"}),
+     info("S", 1795914000, True, has_unzip_password=True)),
+    ("info: S with UnzipPassword, capitalised keys everywhere", INFO, JSON_CT,
+     env("200", "ok", {"ReportStatus": "S", "ReportUrl": LINK, "UnzipPassword": "Zq8#p2x"},
+         keys=("Status", "Message", "Result")),
+     info("S", 1795914000, True, has_unzip_password=True)),
+    ("info: S with a numeric unzipPassword", INFO, JSON_CT,
+     env("200", "ok", {"reportStatus": "S", "reportUrl": LINK, "unzipPassword": 202401}),
+     info("S", 1795914000, True, has_unzip_password=True)),
+    ("info: S with an empty unzipPassword is no password", INFO, JSON_CT,
+     env("200", "ok", {"reportStatus": "S", "reportUrl": LINK, "unzipPassword": ""}),
+     info("S", 1795914000, True, has_unzip_password=False)),
+    ("info: S with unzipPassword null is no password", INFO, JSON_CT,
+     env("200", "ok", {"reportStatus": "S", "reportUrl": LINK, "unzipPassword": None}),
+     info("S", 1795914000, True, has_unzip_password=False)),
+    ("info: S without unzipPassword", INFO, JSON_CT,
+     env("200", "ok", {"reportStatus": "S", "reportUrl": LINK}),
+     info("S", 1795914000, True, has_unzip_password=False)),
     ("info: P", INFO, JSON_CT, env("200", "ok", {"reportStatus": "P"}), info("P")),
     ("info: P with an empty reportUrl", INFO, JSON_CT,
      env("200", "ok", {"reportStatus": "P", "reportUrl": ""}), info("P")),
@@ -319,7 +343,8 @@ def responses():
                        "not UTF-8). 'content_type' is the response's Content-Type or null. "
                        "'expect.outcome' is 'ordered' (createReport 200: order_no), 'no_change' "
                        "(createReport 201), 'info' (getReportInfo: status P/S/F, expires_at from "
-                       "the link's Expires or null, has_link) or 'error' (kind as "
+                       "the link's Expires or null, has_link, and has_unzip_password where a case "
+                       "is about it: whether result.unzipPassword gave a non-blank password) or 'error' (kind as "
                        "ErrorKind::as_str, code or null, retryable, and server_message when "
                        "given: the server's msg kept alongside).",
         "cases": cases,

@@ -30,6 +30,7 @@ pub mod request;
 pub mod response;
 pub mod retry_policy;
 pub mod status_code;
+pub mod unzip_password;
 
 pub use archive_limits::ArchiveLimits;
 pub use archive_name::{decode_entry_name, safe_entry_path, SafePath};
@@ -46,6 +47,7 @@ pub use request::{ApiRequest, CREATE_REPORT_PATH, REPORT_INFO_PATH};
 pub use response::{parse_create_report, parse_report_info, CreateReportOutcome, ReportInfo};
 pub use retry_policy::RetryPolicy;
 pub use status_code::{lookup_status, StatusCode};
+pub use unzip_password::UnzipPassword;
 
 /// The crate's version, as the user agent and the bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

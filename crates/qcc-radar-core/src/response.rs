@@ -29,6 +29,7 @@ use crate::redact::redact_text;
 use crate::report_link::ReportLink;
 use crate::report_status::ReportStatus;
 use crate::status_code::lookup_status;
+use crate::unzip_password::UnzipPassword;
 
 /// What createReport answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +49,9 @@ pub struct ReportInfo {
     pub link: Option<ReportLink>,
     /// The link's expiry (Unix seconds), from its `Expires` query parameter.
     pub expires_at: Option<u64>,
+    /// The archive's password (`result.unzipPassword`), when the answer carries one: the
+    /// report's zip is then encrypted. Redacted whenever it is formatted.
+    pub unzip_password: Option<UnzipPassword>,
 }
 
 /// The envelope, with its keys found case-insensitively.
@@ -255,16 +259,21 @@ pub fn parse_report_info(body: &[u8], content_type: Option<&str>) -> Result<Repo
                 ));
             }
             let expires_at = link.as_ref().and_then(ReportLink::expires_at);
+            // Kept exactly as sent (a password may hold spaces); a blank one is no password.
+            // A number (`123456`) is read as its digits.
+            let unzip_password = result_string(result, &["unzipPassword"]).map(UnzipPassword::new);
             Ok(ReportInfo {
                 status,
                 link,
                 expires_at,
+                unzip_password,
             })
         }
         205 => Ok(ReportInfo {
             status: ReportStatus::Pending,
             link: None,
             expires_at: None,
+            unzip_password: None,
         }),
         201 => Err(Error::new(
             ErrorKind::InvalidRequest,
@@ -383,6 +392,24 @@ mod tests {
             parse_create_report(b.as_bytes(), None).unwrap(),
             CreateReportOutcome::NoChange
         );
+    }
+
+    #[test]
+    fn unzip_password_is_read_and_never_shown() {
+        let b = br#"{"status":"200","result":{"reportStatus":"S","reportUrl":"https://f/r.zip","unzipPassword":"pw 9!"}}"#;
+        let info = parse_report_info(b, None).unwrap();
+        assert_eq!(info.unzip_password.as_ref().unwrap().expose(), "pw 9!");
+        assert!(!format!("{info:?}").contains("pw 9!"), "{info:?}");
+        let b = br#"{"Status":200,"Result":{"ReportStatus":"S","ReportUrl":"https://f/r.zip","UnzipPassword":123456}}"#;
+        let info = parse_report_info(b, None).unwrap();
+        assert_eq!(info.unzip_password.unwrap().expose(), "123456");
+        for absent in [r#""""#, r#"" ""#, "null"] {
+            let b = format!(
+                r#"{{"status":"200","result":{{"reportStatus":"S","reportUrl":"https://f/r.zip","unzipPassword":{absent}}}}}"#
+            );
+            let info = parse_report_info(b.as_bytes(), None).unwrap();
+            assert_eq!(info.unzip_password, None, "{absent}");
+        }
     }
 
     // Regression: an unusable reportUrl beside F hid the failure behind a transport error.

@@ -128,6 +128,7 @@ fn describe_info(r: Result<ReportInfo, Error>) -> Value {
             "status": info.status.as_letter(),
             "expires_at": info.expires_at,
             "has_link": info.link.is_some(),
+            "has_unzip_password": info.unzip_password.is_some(),
         }),
         Err(e) => describe_error(&e),
     }
