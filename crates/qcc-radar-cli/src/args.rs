@@ -94,15 +94,20 @@ pub struct FetchArgs {
     /// The report type.
     #[arg(long = "type", value_name = "day|week|month", value_parser = parse_report_type)]
     pub report_type: ReportType,
-    /// The folder for the journal, DIR/<orderNo>.zip and DIR/<orderNo>/.
+    /// The folder for the order ledger, DIR/<orderNo>.zip and DIR/<orderNo>/.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Give up waiting after this many seconds (default 1800); the order stays resumable.
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
-    /// Place a new order even if the journal holds one for this period.
-    #[arg(long)]
+    /// Place a new order even if the ledger holds one for this period (after exit 8, once you
+    /// have checked that no order was placed).
+    #[arg(long, conflicts_with = "order")]
     pub new_order: bool,
+    /// Resume this order as the period's report instead of ordering: the one you found in
+    /// QCC's order list after exit 8 (unconfirmed_order).
+    #[arg(long, value_name = "ORDER_NO", value_parser = parse_order_no)]
+    pub order: Option<OrderNo>,
 }
 
 /// `create`.

@@ -586,3 +586,21 @@ fn kill_9_during_the_download_leaves_no_debris_after_the_resume() {
     let archive = r.json()["archive"].as_str().unwrap().to_string();
     assert!(std::fs::metadata(archive).unwrap().len() >= 100_000_000);
 }
+
+#[test]
+fn after_exit_8_the_found_order_is_resumed_with_order() {
+    let sb = sandbox(Scenario::LostAnswer);
+    let dir = tempfile::tempdir().unwrap();
+    let r = fetch(&sb, dir.path(), &[]);
+    assert_error(&r, 8, "unconfirmed_order");
+    let found = sb.order_numbers()[0].clone();
+    let r = fetch(&sb, dir.path(), &["--order", &found, "--new-order"]);
+    r.expect_code(2);
+    let r = fetch(&sb, dir.path(), &["--order", &found]);
+    r.expect_code(0);
+    assert_eq!(r.json()["order_no"], found.as_str());
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert_eq!(r.json()["order_no"], found.as_str());
+    assert_eq!(sb.count(Endpoint::CreateReport), 1);
+}

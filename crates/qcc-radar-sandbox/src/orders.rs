@@ -51,6 +51,21 @@ impl OrderBook {
         self.lock().orders.len()
     }
 
+    /// Every order number placed, in order (numbers only grow).
+    pub(crate) fn numbers(&self) -> Vec<String> {
+        let mut numbers: Vec<(u64, String)> = self
+            .lock()
+            .orders
+            .keys()
+            .map(|k| {
+                let n = k.rsplit('-').next().and_then(|d| d.parse().ok());
+                (n.unwrap_or(0), k.clone())
+            })
+            .collect();
+        numbers.sort();
+        numbers.into_iter().map(|(_, k)| k).collect()
+    }
+
     /// Places an order and returns its fresh number. `now_millis` is the server clock.
     pub(crate) fn place(&self, report_type: ReportType, now_millis: u64) -> String {
         let mut inner = self.lock();

@@ -147,6 +147,12 @@ impl Sandbox {
         self.state.log.orders_placed()
     }
 
+    /// The numbers of every order placed, oldest first: the service's order list, as a user
+    /// reads it in QCC's console (also the orders whose createReport answer was lost).
+    pub fn order_numbers(&self) -> Vec<String> {
+        self.state.orders.numbers()
+    }
+
     /// How many requests reached `endpoint`, whatever the answer.
     pub fn count(&self, endpoint: Endpoint) -> usize {
         self.state.log.count(endpoint)

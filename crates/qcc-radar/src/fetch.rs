@@ -46,6 +46,10 @@ pub struct FetchOptions {
     /// Order a new report whatever the ledger says (after an `unconfirmed_order` you have
     /// checked, or to ask again after `no_change`).
     pub new_order: bool,
+    /// Resume this order for the period instead of ordering: the one you found in QCC's order
+    /// list after an `unconfirmed_order`. It is recorded as the period's order, then waited for
+    /// and downloaded. Not with `new_order`.
+    pub order_no: Option<OrderNo>,
 }
 
 impl FetchOptions {
@@ -63,6 +67,12 @@ impl FetchOptions {
     /// Orders a new report whatever the ledger says.
     pub fn new_order(mut self, new_order: bool) -> Self {
         self.new_order = new_order;
+        self
+    }
+
+    /// Resumes `order_no` as the period's order instead of ordering.
+    pub fn order_no(mut self, order_no: OrderNo) -> Self {
+        self.order_no = Some(order_no);
         self
     }
 }
@@ -108,12 +118,11 @@ fn unconfirmed(key: &LedgerKey, sent_at: u64, ledger: &Path, cause: Option<&Erro
     Error::new(
         ErrorKind::UnconfirmedOrder,
         format!(
-            "a createReport for the {} report of {} was sent at {} ({}) and {what}, so an order may have been placed and billed. Nothing more is ordered for this period until you decide: check the order list in QCC's console; if an order is there, `qcc-radar wait ORDER` and `qcc-radar download ORDER --out {}` fetch it; if none is, order anyway with new_order (`--new-order`). The record is in {}",
+            "a createReport for the {} report of {} was sent at {} ({}) and {what}, so an order may have been placed and billed. Nothing more is ordered for this period until you decide: check the order list in QCC's console; if the order is there, fetch again giving its number (the order_no option; `--order ORDER` on the command line) and it is resumed without a new order; if none is, fetch again with the new_order option (`--new-order`). The record is in {}",
             key.report_type,
             key.period,
             utc(sent_at),
             ago(sent_at),
-            ledger.parent().unwrap_or(Path::new(".")).display(),
             ledger.display()
         ),
     )
@@ -142,6 +151,18 @@ impl Client {
         out_dir: &Path,
         options: &FetchOptions,
     ) -> Result<Option<Report>> {
+        if let Some(o) = &options.order_no {
+            if options.new_order {
+                return Err(Error::config(
+                    "new_order and order_no exclude each other: give an order to resume, or ask for a new one",
+                ));
+            }
+            if o.report_type().is_some_and(|t| t != report_type) {
+                return Err(Error::config(format!(
+                    "order {o} is not a {report_type} report; give the order of the report type you fetch"
+                )));
+            }
+        }
         let folder = ReportFolder::prepare(out_dir)?;
         let lock = folder.lock().await?;
         folder.clean_leftovers(&lock);
@@ -150,7 +171,9 @@ impl Client {
         let key = self.ledger_key(report_type);
         warn_unfinished(&ledger, &key, &folder);
 
-        let plan = if options.new_order {
+        let plan = if let Some(o) = &options.order_no {
+            adopt(&mut ledger, &key, o)?
+        } else if options.new_order {
             Plan::Order
         } else {
             plan(&ledger, &key, &folder)?
@@ -309,6 +332,29 @@ impl Client {
             }
         }
     }
+}
+
+/// Records `order_no` as the period's order (the one the caller found after an
+/// `unconfirmed_order`): the unfinished `ordering` entry takes it, else a new entry does.
+fn adopt(ledger: &mut Ledger, key: &LedgerKey, order_no: &OrderNo) -> Result<Plan> {
+    let id = match ledger.latest(key) {
+        Some(e) if e.state == LedgerState::Ordering => e.id.clone(),
+        _ => ledger.push(key, LedgerState::Ordered),
+    };
+    ledger.update(&id, |e| {
+        e.state = LedgerState::Ordered;
+        e.order_no = Some(order_no.clone());
+    });
+    ledger.save().map_err(|e| e.with_order_no(order_no))?;
+    tracing::info!(
+        "resuming order {order_no} as the {} report of {}",
+        key.report_type,
+        key.period
+    );
+    Ok(Plan::Resume {
+        id,
+        order_no: order_no.clone(),
+    })
 }
 
 /// Decides from the newest entry for `key`.

@@ -397,3 +397,53 @@ async fn download_cleans_leftovers_of_any_order_under_the_lock() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_order_found_after_a_lost_answer_is_resumed_with_order_no() {
+    let sb = sandbox(Scenario::LostAnswer);
+    let dir = tempfile::tempdir().unwrap();
+    let client = client_for(&sb);
+    let e = client
+        .fetch_report(ReportType::Day, dir.path())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder);
+    // The user finds the order in QCC's order list.
+    let found: qcc_radar::OrderNo = sb.order_numbers()[0].parse().unwrap();
+    let wrong_type = client
+        .fetch_report_with(
+            ReportType::Week,
+            dir.path(),
+            &FetchOptions::new().order_no(found.clone()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong_type.kind(), ErrorKind::Config, "{wrong_type}");
+    let both = client
+        .fetch_report_with(
+            ReportType::Day,
+            dir.path(),
+            &FetchOptions::new().order_no(found.clone()).new_order(true),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(both.kind(), ErrorKind::Config, "{both}");
+    let report = client
+        .fetch_report_with(
+            ReportType::Day,
+            dir.path(),
+            &FetchOptions::new().order_no(found.clone()),
+        )
+        .await
+        .unwrap()
+        .expect("the found order's report");
+    assert_eq!(report.order_no, found);
+    // It is now the period's report: a plain re-run returns it and sends nothing.
+    let again = client
+        .fetch_report(ReportType::Day, dir.path())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.order_no, found);
+    assert_eq!(sb.count(Endpoint::CreateReport), 1);
+}

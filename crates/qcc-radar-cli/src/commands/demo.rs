@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use qcc_radar::{ClientBuilder, PollSchedule};
+use qcc_radar::{ClientBuilder, FetchOptions, PollSchedule};
 use qcc_radar_sandbox::SandboxConfig;
 
 use super::{fetch, prepare_out, Ctx};
@@ -53,15 +53,10 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<Success, Failure> {
     };
     let result = match built.build() {
         Ok(client) => {
-            fetch::fetch_into(
-                ctx,
-                &client,
-                args.report_type,
-                &out,
-                Duration::from_secs(120),
-                true,
-            )
-            .await
+            let options = FetchOptions::new()
+                .timeout(Duration::from_secs(120))
+                .new_order(true);
+            fetch::fetch_into(ctx, &client, args.report_type, &out, &options).await
         }
         Err(e) => Err(e.into()),
     };

@@ -9,7 +9,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use qcc_radar::{Client, FetchOptions, Progress, ProgressFn, ReportFolder, ReportType};
 
@@ -25,15 +24,13 @@ pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
         client_config::client(&ctx.global, noting_order(ctx, progress::callback(ctx.mode)))?;
     let out = prepare_out(&args.out)?;
     let timeout = args.timeout.unwrap_or_else(|| client.wait_timeout());
-    let (report, human) = fetch_into(
-        ctx,
-        &client,
-        args.report_type,
-        &out,
-        timeout,
-        args.new_order,
-    )
-    .await?;
+    let mut options = FetchOptions::new()
+        .timeout(timeout)
+        .new_order(args.new_order);
+    if let Some(o) = args.order {
+        options = options.order_no(o);
+    }
+    let (report, human) = fetch_into(ctx, &client, args.report_type, &out, &options).await?;
     Ok(Success::new(&report, human))
 }
 
@@ -62,12 +59,10 @@ pub async fn fetch_into(
     client: &Client,
     report_type: ReportType,
     out: &Path,
-    timeout: Duration,
-    new_order: bool,
+    options: &FetchOptions,
 ) -> Result<(ReportOut, String), Failure> {
     ctx.set_journal(&ReportFolder::prepare(out)?.ledger_path());
-    let options = FetchOptions::new().timeout(timeout).new_order(new_order);
-    match client.fetch_report_with(report_type, out, &options).await? {
+    match client.fetch_report_with(report_type, out, options).await? {
         Some(r) => Ok((
             ReportOut::ready(&r.order_no, Some(report_type), &r.archive, &r.files),
             report_human(&r.order_no, &r.archive, &r.folder, &r.files),
