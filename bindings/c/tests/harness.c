@@ -137,49 +137,89 @@ static int json_string(const char *line, const char *key, char *out, size_t out_
   return 0;
 }
 
-int sandbox_start(struct sandbox *sb, const char *scenario) {
-  memset(sb, 0, sizeof *sb);
-  sb->pid = -1;
-  sb->stdout_fd = -1;
-  const char *bin = getenv("QCC_RADAR_BIN");
-  if (!bin || !*bin) bin = QCC_RADAR_DEFAULT_BIN;
-
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    perror("pipe2");
-    return -1;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  if (!getenv("QCC_RADAR_TEST_VERBOSE"))
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  char *args[] = {(char *)bin, "sandbox", "--scenario", (char *)scenario, NULL};
-  int rc = posix_spawn(&sb->pid, bin, &actions, NULL, args, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  if (rc != 0) {
-    fprintf(stderr, "    cannot start %s: %s (set QCC_RADAR_BIN to the qcc-radar binary)\n", bin,
-            strerror(rc));
-    close(pipe_fds[0]);
-    sb->pid = -1;
-    return -1;
-  }
-  sb->stdout_fd = pipe_fds[0];
-
-  /* Read the first line, waiting at most 60 s (a first run may be slow under valgrind). */
-  char line[1024];
+/* Reads one line from `fd` into `line` (without its newline), waiting at most `timeout_ms`
+ * for each byte. Returns its length. */
+static size_t read_line(int fd, char *line, size_t len, int timeout_ms) {
   size_t n = 0;
-  while (n + 1 < sizeof line) {
-    struct pollfd pfd = {.fd = sb->stdout_fd, .events = POLLIN};
-    int ready = poll(&pfd, 1, 60000);
+  while (n + 1 < len) {
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int ready = poll(&pfd, 1, timeout_ms);
     if (ready <= 0) break;
-    ssize_t got = read(sb->stdout_fd, line + n, 1);
+    ssize_t got = read(fd, line + n, 1);
     if (got <= 0) break;
     if (line[n] == '\n') break;
     n++;
   }
   line[n] = '\0';
+  return n;
+}
+
+/* The number after `"key":` in `line`, or -1. */
+static long json_number(const char *line, const char *key) {
+  char quoted[64];
+  snprintf(quoted, sizeof quoted, "\"%s\":", key);
+  const char *p = strstr(line, quoted);
+  if (!p) return -1;
+  char *end = NULL;
+  long value = strtol(p + strlen(quoted), &end, 10);
+  return end == p + strlen(quoted) ? -1 : value;
+}
+
+int sandbox_start(struct sandbox *sb, const char *scenario) {
+  return sandbox_start_args(sb, scenario, NULL);
+}
+
+int sandbox_start_args(struct sandbox *sb, const char *scenario, const char *const *extra) {
+  memset(sb, 0, sizeof *sb);
+  sb->pid = -1;
+  sb->stdin_fd = -1;
+  sb->stdout_fd = -1;
+  const char *bin = getenv("QCC_RADAR_BIN");
+  if (!bin || !*bin) bin = QCC_RADAR_DEFAULT_BIN;
+
+  /* stdout for its lines; stdin so that it stops when this process goes away (the pipe
+   * closes) and answers a line with its record so far. */
+  int out_fds[2], in_fds[2];
+  if (pipe2(out_fds, O_CLOEXEC) != 0) {
+    perror("pipe2");
+    return -1;
+  }
+  if (pipe2(in_fds, O_CLOEXEC) != 0) {
+    perror("pipe2");
+    close(out_fds[0]);
+    close(out_fds[1]);
+    return -1;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, in_fds[0], STDIN_FILENO);
+  if (!getenv("QCC_RADAR_TEST_VERBOSE"))
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  char *args[16] = {(char *)bin, "sandbox", "--scenario", (char *)scenario,
+                    "--until-stdin-closes"};
+  size_t argc = 5;
+  for (size_t i = 0; extra && extra[i] && argc + 1 < sizeof args / sizeof args[0]; i++)
+    args[argc++] = (char *)extra[i];
+  args[argc] = NULL;
+  int rc = posix_spawn(&sb->pid, bin, &actions, NULL, args, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_fds[1]);
+  close(in_fds[0]);
+  if (rc != 0) {
+    fprintf(stderr, "    cannot start %s: %s (set QCC_RADAR_BIN to the qcc-radar binary)\n", bin,
+            strerror(rc));
+    close(out_fds[0]);
+    close(in_fds[1]);
+    sb->pid = -1;
+    return -1;
+  }
+  sb->stdout_fd = out_fds[0];
+  sb->stdin_fd = in_fds[1];
+
+  /* Read the first line, waiting at most 60 s (a first run may be slow under valgrind). */
+  char line[1024];
+  read_line(sb->stdout_fd, line, sizeof line, 60000);
   if (json_string(line, "base_url", sb->base_url, sizeof sb->base_url) != 0 ||
       json_string(line, "app_key", sb->app_key, sizeof sb->app_key) != 0 ||
       json_string(line, "secret_key", sb->secret_key, sizeof sb->secret_key) != 0) {
@@ -191,6 +231,30 @@ int sandbox_start(struct sandbox *sb, const char *scenario) {
   return 0;
 }
 
+int sandbox_record(const struct sandbox *sb, long *orders_placed, long *create_requests) {
+  static const char ask[] = "record\n";
+  char line[1024];
+  if (sb->stdin_fd < 0 || write(sb->stdin_fd, ask, sizeof ask - 1) != (ssize_t)(sizeof ask - 1)) {
+    fprintf(stderr, "    cannot ask the sandbox for its record: %s\n", strerror(errno));
+    return -1;
+  }
+  read_line(sb->stdout_fd, line, sizeof line, 30000);
+  long orders = json_number(line, "orders_placed");
+  long creates = json_number(line, "createReport");
+  if (strstr(line, "\"stopped\":false") == NULL || orders < 0 || creates < 0) {
+    fprintf(stderr, "    the sandbox gave no record: \"%s\"\n", line);
+    return -1;
+  }
+  if (orders_placed) *orders_placed = orders;
+  if (create_requests) *create_requests = creates;
+  return 0;
+}
+
+long sandbox_orders(const struct sandbox *sb) {
+  long orders = -1;
+  return sandbox_record(sb, &orders, NULL) == 0 ? orders : -1;
+}
+
 void sandbox_stop(struct sandbox *sb) {
   if (sb->pid > 0) {
     kill(sb->pid, SIGTERM);
@@ -198,8 +262,10 @@ void sandbox_stop(struct sandbox *sb) {
     while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
+  if (sb->stdin_fd >= 0) close(sb->stdin_fd);
   if (sb->stdout_fd >= 0) close(sb->stdout_fd);
   sb->pid = -1;
+  sb->stdin_fd = -1;
   sb->stdout_fd = -1;
 }
 
@@ -261,6 +327,26 @@ int dir_entry_count(const char *dir) {
   }
   closedir(d);
   return n;
+}
+
+int report_entry_count(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+        strcmp(e->d_name, "qcc-radar-journal.json") != 0 && strcmp(e->d_name, ".qcc-radar.lock") != 0)
+      n++;
+  }
+  closedir(d);
+  return n;
+}
+
+char *ledger_path(const char *dir) {
+  char *path = NULL;
+  if (asprintf(&path, "%s/qcc-radar-journal.json", dir) < 0) return NULL;
+  return path;
 }
 
 int starts_with(const char *s, const char *prefix) {

@@ -56,9 +56,10 @@ struct harness_test {
 /* Runs `tests` (or only those named in argv), prints a TAP-like report, returns the exit code. */
 int harness_main(int argc, char **argv, const struct harness_test *tests, size_t count);
 
-/* A running sandbox: the child's pid and what it printed on its first line. */
+/* A running sandbox: the child's pid, its pipes and what it printed on its first line. */
 struct sandbox {
   pid_t pid;
+  int stdin_fd;
   int stdout_fd;
   char base_url[256];
   char app_key[128];
@@ -66,11 +67,21 @@ struct sandbox {
 };
 
 /* A sandbox that is not running (safe to pass to sandbox_stop). */
-#define SANDBOX_NONE {.pid = -1, .stdout_fd = -1}
+#define SANDBOX_NONE {.pid = -1, .stdin_fd = -1, .stdout_fd = -1}
 
-/* Starts `qcc-radar sandbox --scenario SCENARIO` ($QCC_RADAR_BIN, else the path built in),
- * reads its first line. Returns 0 on success; on failure prints why and returns -1. */
+/* Starts `qcc-radar sandbox --scenario SCENARIO --until-stdin-closes` ($QCC_RADAR_BIN, else the
+ * path built in), reads its first line. Returns 0 on success; on failure prints why and
+ * returns -1. */
 int sandbox_start(struct sandbox *sb, const char *scenario);
+/* The same with more flags for the sandbox (a NULL-terminated list, e.g.
+ * {"--slow-ready-after", "1.5", NULL}). */
+int sandbox_start_args(struct sandbox *sb, const char *scenario, const char *const *extra);
+/* What reached the sandbox so far: the orders it placed (billed) and the createReport requests
+ * it received, from the record it prints for a line on its stdin. Returns 0, or -1 (printed)
+ * when it gave no record. */
+int sandbox_record(const struct sandbox *sb, long *orders_placed, long *create_requests);
+/* The orders the sandbox placed so far, or -1 when it gave no record. */
+long sandbox_orders(const struct sandbox *sb);
 /* Stops the sandbox (SIGTERM, then waits). Safe on a sandbox that did not start. */
 void sandbox_stop(struct sandbox *sb);
 /* Options pointing at the sandbox, with a fast poll interval and a short wait. The strings
@@ -88,6 +99,11 @@ int is_nonempty_file(const char *path);
 int is_dir(const char *path);
 /* How many entries `dir` holds (not counting . and ..), or -1. */
 int dir_entry_count(const char *dir);
+/* The same, not counting the folder's order ledger and lock (qcc-radar-journal.json and
+ * .qcc-radar.lock), which the fetch and download functions keep in it: what a report left. */
+int report_entry_count(const char *dir);
+/* The ledger's path in `dir` (malloc'd; the caller frees it). */
+char *ledger_path(const char *dir);
 /* Whether `s` starts with `prefix`. */
 int starts_with(const char *s, const char *prefix);
 /* A TCP port on 127.0.0.1 with nothing listening (bound, then closed). */

@@ -150,6 +150,7 @@ static void error_accessors_on_null(void) {
   CHECK_INT(qcc_radar_error_code(NULL), 0);
   CHECK_STR(qcc_radar_error_message(NULL), "");
   CHECK(qcc_radar_error_server_message(NULL) == NULL);
+  CHECK(qcc_radar_error_order_no(NULL) == NULL);
 }
 
 static void status_names_and_numbers(void) {
@@ -166,9 +167,15 @@ static void status_names_and_numbers(void) {
   CHECK_STR(qcc_radar_status_name(QCC_RADAR_STATUS_CANCELLED), "cancelled");
   CHECK_STR(qcc_radar_status_name(QCC_RADAR_STATUS_INTERNAL), "internal");
   CHECK_STR(qcc_radar_status_name(-1), "unknown");
-  CHECK_STR(qcc_radar_status_name(12), "unknown");
+  CHECK_STR(qcc_radar_status_name(QCC_RADAR_STATUS_UNCONFIRMED_ORDER), "unconfirmed_order");
+  CHECK_STR(qcc_radar_status_name(QCC_RADAR_STATUS_IO), "io");
+  CHECK_STR(qcc_radar_status_name(14), "unknown");
   CHECK_INT(QCC_RADAR_STATUS_CONFIG, QCC_RADAR_ERROR_KIND_CONFIG);
   CHECK_INT(QCC_RADAR_STATUS_INTERNAL, QCC_RADAR_ERROR_KIND_INTERNAL);
+  CHECK_INT(QCC_RADAR_STATUS_UNCONFIRMED_ORDER, 12);
+  CHECK_INT(QCC_RADAR_ERROR_KIND_UNCONFIRMED_ORDER, 12);
+  CHECK_INT(QCC_RADAR_STATUS_IO, 13);
+  CHECK_INT(QCC_RADAR_ERROR_KIND_IO, 13);
 }
 
 static void client_new_rejects_bad_options(void) {
@@ -340,6 +347,35 @@ static void calls_reject_null_and_bad_arguments(void) {
   CHECK_STATUS(qcc_radar_fetch_report(client, "day", "/tmp", 0, NULL, &err),
                QCC_RADAR_STATUS_CONFIG, err);
   qcc_radar_error_free(err);
+
+  /* qcc_radar_fetch_report_with checks the same arguments; its options may be NULL. */
+  struct qcc_radar_fetch_options fetch_options = {0};
+  fetch_options.new_order = 1;
+  report = (struct qcc_radar_report *)url;
+  CHECK_STATUS(qcc_radar_fetch_report_with(NULL, "day", "/tmp", &fetch_options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  CHECK(report == NULL);
+  qcc_radar_error_free(err);
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, NULL, "/tmp", NULL, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  CHECK(strstr(qcc_radar_error_message(err), "report_type is NULL") != NULL);
+  qcc_radar_error_free(err);
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "fortnight", "/tmp", &fetch_options, &report,
+                                           &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  qcc_radar_error_free(err);
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", NULL, &fetch_options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  CHECK(strstr(qcc_radar_error_message(err), "out_dir is NULL") != NULL);
+  qcc_radar_error_free(err);
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", NOT_UTF8, NULL, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  qcc_radar_error_free(err);
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", "/tmp", &fetch_options, NULL, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  qcc_radar_error_free(err);
+  CHECK_INT(qcc_radar_fetch_report_with(client, NULL, "/tmp", NULL, &report, NULL),
+            QCC_RADAR_STATUS_CONFIG);
 
   /* `err` itself may be NULL on every call. */
   CHECK_INT(qcc_radar_fetch_report(client, NULL, "/tmp", 0, &report, NULL),

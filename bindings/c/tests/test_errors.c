@@ -31,8 +31,9 @@ static void fetch_fails(const char *scenario, enum qcc_radar_status expected, in
                err);
   CHECK(report == NULL);
   CHECK_INT(qcc_radar_error_code(err), code);
-  /* Nothing half-done is left where the caller looks: no zip, no folder, no temporary file. */
-  CHECK_INT(dir_entry_count(dir), 0);
+  /* Nothing half-done is left where the caller looks: no zip, no folder, no temporary file
+   * (only the order ledger and its lock). */
+  CHECK_INT(report_entry_count(dir), 0);
   /* The secret never appears in an error. */
   CHECK(strstr(qcc_radar_error_message(err), sb.secret_key) == NULL);
 out:
@@ -149,7 +150,7 @@ static void unreachable_server_is_transport(void) {
                QCC_RADAR_STATUS_TRANSPORT, err);
   CHECK(report == NULL);
   CHECK_INT(qcc_radar_error_code(err), 0);
-  CHECK_INT(dir_entry_count(dir), 0);
+  CHECK_INT(report_entry_count(dir), 0);
 out:
   qcc_radar_error_free(err);
   qcc_radar_client_free(client);

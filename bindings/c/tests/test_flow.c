@@ -55,8 +55,10 @@ static void fetch_downloads_and_extracts(void) {
   REQUIRE(report != NULL);
   CHECK_STR(report->report_type, "day");
   check_normal_report(report, dir);
-  /* The folder holds exactly the zip and the extracted folder: no temporary leftovers. */
-  CHECK_INT(dir_entry_count(dir), 2);
+  /* The folder holds exactly the zip and the extracted folder, besides the order ledger and
+   * its lock: no temporary leftovers. */
+  CHECK_INT(report_entry_count(dir), 2);
+  CHECK_INT(dir_entry_count(dir), 4);
 out:
   qcc_radar_error_free(err);
   qcc_radar_report_free(report);
@@ -132,7 +134,7 @@ static void no_change_is_a_success_without_a_report(void) {
   CHECK_STATUS(qcc_radar_fetch_report(client, "month", dir, 5000, &report, &err),
                QCC_RADAR_STATUS_OK, err);
   CHECK(report == NULL);
-  CHECK_INT(dir_entry_count(dir), 0);
+  CHECK_INT(report_entry_count(dir), 0);
 out:
   qcc_radar_error_free(err);
   qcc_radar_client_free(client);
