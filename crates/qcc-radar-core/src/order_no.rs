@@ -18,23 +18,25 @@ pub const MAX_ORDER_NO_LEN: usize = 128;
 pub struct OrderNo(String);
 
 impl OrderNo {
-    /// Validates `s`: 1 to 128 characters of `A-Z a-z 0-9 - _ .`, not `.` or `..`.
+    /// Validates `s`: 1 to 128 characters of `A-Z a-z 0-9 - _`, starting with a letter or digit.
+    ///
+    /// An order number names files in a shared folder (`<orderNo>.zip`, `<orderNo>/`), so no
+    /// dot is allowed: `qcc-radar-journal.json` or `x.zip` as an order number would take the
+    /// ledger's name or another order's archive, and a leading dot would hide among the
+    /// folder's temporary files. The vendor's numbers are `JKDAY-167660123348194027`.
     pub fn new(s: impl Into<String>) -> Result<Self> {
         let s = s.into();
         let bad = || {
             Error::config(format!(
-                "invalid order number {:?}: expected 1-{MAX_ORDER_NO_LEN} letters, digits, '-', '_' or '.', like JKDAY-167660123348194027",
+                "invalid order number {:?}: expected 1-{MAX_ORDER_NO_LEN} letters, digits, '-' or '_', starting with a letter or digit, like JKDAY-167660123348194027",
                 truncate_for_message(&s)
             ))
         };
-        if s.is_empty()
-            || s.len() > MAX_ORDER_NO_LEN
-            || s == "."
-            || s == ".."
-            || !s
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        {
+        let safe = s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+        let first_ok = s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+        if s.len() > MAX_ORDER_NO_LEN || !safe || !first_ok {
             return Err(bad());
         }
         Ok(OrderNo(s))
@@ -134,6 +136,12 @@ mod tests {
         for s in [
             "",
             "..",
+            ".",
+            "qcc-radar-journal.json",
+            ".qcc-radar.lock",
+            "JKDAY-1.zip",
+            "-rf",
+            "_x",
             "a/b",
             "a b",
             "a\0",
