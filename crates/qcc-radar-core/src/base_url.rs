@@ -63,6 +63,24 @@ impl BaseUrl {
         format!("{base}{path}")
     }
 
+    /// Whether requests would travel unencrypted to another machine: plain `http://` to a host
+    /// that is not loopback (`localhost`, 127.0.0.0/8, `::1`). The Token and Timespan headers
+    /// and the report links could then be read and replayed on the way.
+    pub fn is_plain_http_off_machine(&self) -> bool {
+        if self.url.scheme() != "http" {
+            return false;
+        }
+        match self.url.host() {
+            Some(url::Host::Ipv4(ip)) => !ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => !ip.is_loopback(),
+            Some(url::Host::Domain(d)) => {
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                d != "localhost" && !d.ends_with(".localhost")
+            }
+            None => true,
+        }
+    }
+
     /// The base URL as text, without a trailing slash.
     pub fn as_str(&self) -> &str {
         self.url.as_str().trim_end_matches('/')
@@ -90,6 +108,23 @@ impl fmt::Debug for BaseUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_is_flagged_only_off_the_machine() {
+        for (url, flagged) in [
+            ("https://pro.qcc.com", false),
+            ("http://pro.qcc.com", true),
+            ("http://10.1.2.3:8080", true),
+            ("http://127.0.0.1:9", false),
+            ("http://127.8.9.10", false),
+            ("http://[::1]:80", false),
+            ("http://localhost:3000", false),
+            ("http://LOCALHOST.", false),
+        ] {
+            let b = BaseUrl::parse(url).unwrap();
+            assert_eq!(b.is_plain_http_off_machine(), flagged, "{url}");
+        }
+    }
 
     #[test]
     fn accepts_and_normalises() {
