@@ -4,9 +4,11 @@
  *   QCC_APP_KEY=... QCC_SECRET_KEY=... ./fetch [day|week|month] [OUT_DIR]
  *
  * Configuration comes from the environment (QCC_APP_KEY, QCC_SECRET_KEY and optionally
- * QCC_BASE_URL), so the secret never appears on a command line. The exit status follows the
- * `qcc-radar` command: 0 report or no change, 2 configuration, 3 rejected by the API, 4 report
- * failed, 5 timed out, 6 network, 7 unsafe archive.
+ * QCC_BASE_URL), so the secret never appears on a command line. Safe to re-run (from cron, say):
+ * OUT_DIR keeps the order ledger, so a second run for the same period returns the same report
+ * and places no second order. The exit status follows the `qcc-radar` command: 0 report or no
+ * change, 2 configuration, 3 rejected by the API, 4 report failed, 5 timed out, 6 network,
+ * 7 unsafe archive, 8 unconfirmed order, 9 local file system.
  */
 #include <stdio.h>
 
@@ -24,6 +26,8 @@ static int exit_code(enum qcc_radar_status status) {
     case QCC_RADAR_STATUS_TIMEOUT: return 5;
     case QCC_RADAR_STATUS_TRANSPORT: return 6;
     case QCC_RADAR_STATUS_ARCHIVE: return 7;
+    case QCC_RADAR_STATUS_UNCONFIRMED_ORDER: return 8;
+    case QCC_RADAR_STATUS_IO: return 9;
     default: return 1;
   }
 }
@@ -43,6 +47,9 @@ int main(int argc, char **argv) {
   if (status != QCC_RADAR_STATUS_OK) {
     fprintf(stderr, "fetch failed (%s, code %d): %s\n", qcc_radar_error_kind_name(err),
             qcc_radar_error_code(err), qcc_radar_error_message(err));
+    /* The order concerned, when there is one (a timeout: running again resumes it). */
+    if (qcc_radar_error_order_no(err) != NULL)
+      fprintf(stderr, "order: %s\n", qcc_radar_error_order_no(err));
   } else if (report == NULL) {
     printf("no risk changes: no %s report\n", type);
   } else {
