@@ -604,3 +604,41 @@ fn after_exit_8_the_found_order_is_resumed_with_order() {
     assert_eq!(r.json()["order_no"], found.as_str());
     assert_eq!(sb.count(Endpoint::CreateReport), 1);
 }
+
+/// A disk that fills during the download (a file-size limit stands in for a full disk: it needs
+/// no root and fails the same write with an errno): exit 9 naming the folder, the order and the
+/// next step; the next run resumes the same order.
+#[test]
+fn a_full_disk_during_the_download_exits_9_and_the_next_run_resumes() {
+    use std::os::unix::process::CommandExt;
+    let sb = start(Scenario::Large, |c| c.large_bytes = 6_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&sb);
+    c.args(["fetch", "--type", "day", "--json", "--out"])
+        .arg(dir.path());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 2_000_000,
+                rlim_max: 2_000_000,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let r = run(&mut c);
+    let v = assert_error(&r, 9, "io");
+    let order = v["order_no"].as_str().expect("the error names the order");
+    let message = v["message"].as_str().unwrap();
+    let out = dir.path().canonicalize().unwrap();
+    assert!(message.contains(&out.display().to_string()), "{message}");
+    assert!(message.contains(order), "{message}");
+    assert!(message.contains("run again"), "{message}");
+    assert!(temp_names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    let r = fetch(&sb, dir.path(), &[]);
+    r.expect_code(0);
+    assert_eq!(r.json()["order_no"], order);
+    assert_eq!(sb.orders_placed(), 1);
+}

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use qcc_radar_core::{
     parse_create_report, parse_report_info, ApiRequest, CreateReportOutcome, Error, ErrorKind,
-    OrderNo, ReportInfo, ReportStatus, ReportType, Result,
+    OrderNo, ReportInfo, ReportStatus, ReportType, Result, UnzipPassword,
 };
 
 use crate::builder::{ClientBuilder, Settings};
 use crate::clock::ServerClock;
 use crate::download::{download_archive, io_error, DownloadedArchive};
-use crate::extract::extract_archive;
+use crate::extract::{extract_archive, password_error, Stop};
 use crate::fetch::FetchOptions;
 use crate::progress::Progress;
 use crate::report::Report;
@@ -213,6 +213,10 @@ impl Client {
     }
 
     /// The download into `folder`, whose lock the caller holds. Errors carry the order.
+    ///
+    /// An archive kept from an earlier run (`<orderNo>.zip` without its `<orderNo>/`: an
+    /// encrypted report that had no password, or an extraction that was removed) is extracted
+    /// instead of downloading it again; it only ever got its name once complete and fsynced.
     pub(crate) async fn download_locked(
         &self,
         order_no: &OrderNo,
@@ -220,36 +224,147 @@ impl Client {
         folder: &ReportFolder,
         _lock: &FolderLock,
     ) -> Result<Report> {
-        let link = info.and_then(|i| i.link);
         let result = async {
-            let archive = download_archive(self, order_no, folder.path(), link).await?;
-            self.finish_report(order_no, folder.path(), archive).await
+            // The answer carries the archive's password, if it has one, beside the link.
+            let info = match info {
+                Some(info) => info,
+                None => self.ready_info(order_no).await?,
+            };
+            let passwords = self.passwords(&info);
+            let kept = folder.archive_path(order_no);
+            if kept.is_file() && !folder.report_dir(order_no).exists() {
+                match self
+                    .extract_kept(order_no, folder.path(), &kept, passwords.clone())
+                    .await
+                {
+                    Ok(report) => return Ok(report),
+                    Err(Stop::Failed(e)) if e.kind() == ErrorKind::Archive => {
+                        tracing::warn!(
+                            "the kept archive {} cannot be extracted ({}); downloading it again",
+                            kept.display(),
+                            e.message()
+                        );
+                    }
+                    Err(stop) => return Err(stop.into_error(order_no, &kept)),
+                }
+            }
+            let archive = download_archive(self, order_no, folder.path(), info.link).await?;
+            self.finish_report(order_no, folder.path(), archive, passwords)
+                .await
         }
         .await;
-        result.map_err(|e| e.with_order_no(order_no))
+        result.map_err(|e| in_folder(e, folder.path(), order_no))
+    }
+
+    /// getReportInfo for an order that must be made (`S`): its link and password.
+    async fn ready_info(&self, order_no: &OrderNo) -> Result<ReportInfo> {
+        let info = self.report_info(order_no).await?;
+        match info.status {
+            ReportStatus::Succeeded => Ok(info),
+            ReportStatus::Failed => Err(report_failed(order_no)),
+            ReportStatus::Pending => Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!(
+                    "report {order_no} is not ready yet (status P); wait for it before downloading"
+                ),
+            )),
+        }
+    }
+
+    /// The passwords to try on an encrypted archive, in order: the report's own
+    /// (`unzipPassword`), then the `unzip_password` setting.
+    fn passwords(&self, info: &ReportInfo) -> Vec<UnzipPassword> {
+        let mut out: Vec<UnzipPassword> = info.unzip_password.iter().cloned().collect();
+        if let Some(setting) = &self.inner.settings.unzip_password {
+            if !out.contains(setting) {
+                out.push(setting.clone());
+            }
+        }
+        out
+    }
+
+    /// Extracts the archive kept at `kept` into `out_dir/<orderNo>/`.
+    async fn extract_kept(
+        &self,
+        order_no: &OrderNo,
+        out_dir: &Path,
+        kept: &Path,
+        passwords: Vec<UnzipPassword>,
+    ) -> std::result::Result<Report, Stop> {
+        tracing::info!(
+            "extracting the archive kept at {} instead of downloading it again",
+            kept.display()
+        );
+        let file = std::fs::File::open(kept).map_err(|e| {
+            Error::io(
+                "open the kept archive",
+                kept,
+                &e,
+                "fix its permissions, or delete it to download it again",
+            )
+        })?;
+        let staged = extract_archive(self, order_no, file, out_dir, passwords).await?;
+        let out = out_dir.to_path_buf();
+        let order = order_no.clone();
+        let (folder, files) = tokio::task::spawn_blocking(move || {
+            let done = staged.commit(&out, &order)?;
+            sync_dir(&out);
+            Ok::<_, Error>(done)
+        })
+        .await
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("moving the report into place failed: {e}"),
+            )
+        })??;
+        Ok(Report {
+            order_no: order_no.clone(),
+            report_type: order_no.report_type(),
+            archive: kept.to_path_buf(),
+            folder,
+            files,
+        })
     }
 
     /// Fsyncs the downloaded archive while extracting it, then puts both under their final
     /// names: the archive only after its fsync, the folder only when complete, and one fsync of
-    /// `out_dir` for both renames. On any error neither is left behind.
+    /// `out_dir` for both renames. On any error neither is left behind, but for an encrypted
+    /// archive without a password that opens it: that one is kept, fsynced, as `<orderNo>.zip`,
+    /// so a run with the password extracts it without downloading it again.
     async fn finish_report(
         &self,
         order_no: &OrderNo,
         out_dir: &Path,
         downloaded: DownloadedArchive,
+        passwords: Vec<UnzipPassword>,
     ) -> Result<Report> {
         let archive_file = downloaded.reopen()?;
         let synced = downloaded.start_sync()?;
         // A refused archive leaves nothing behind: returning drops `downloaded`, which deletes
         // the temporary file (the fsync thread only holds a duplicate handle).
-        let staged = extract_archive(self, order_no, archive_file, out_dir).await?;
-        let synced = synced.await.map_err(|e| {
-            Error::new(
-                ErrorKind::Internal,
-                format!("the archive's fsync task failed: {e}"),
-            )
-        });
-        if let Err(e) = synced.and_then(|r| r.map_err(io_error)) {
+        let staged = match extract_archive(self, order_no, archive_file, out_dir, passwords).await {
+            Ok(staged) => staged,
+            Err(Stop::Failed(e)) => return Err(e),
+            Err(Stop::Password(problem)) => {
+                await_sync(synced).await?;
+                let out = out_dir.to_path_buf();
+                let kept = tokio::task::spawn_blocking(move || {
+                    let kept = downloaded.persist()?;
+                    sync_dir(&out);
+                    Ok::<_, Error>(kept)
+                })
+                .await
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Internal,
+                        format!("keeping the encrypted archive failed: {e}"),
+                    )
+                })??;
+                return Err(password_error(problem, order_no, &kept));
+            }
+        };
+        if let Err(e) = await_sync(synced).await {
             // Remove the staged folder off the async worker, and before reporting the error.
             let _ = tokio::task::spawn_blocking(move || drop(staged)).await;
             return Err(e);
@@ -309,6 +424,40 @@ impl Client {
         self.fetch_report_with(report_type, out_dir, &FetchOptions::new().timeout(timeout))
             .await
     }
+}
+
+/// Waits for the archive's fsync task.
+async fn await_sync(synced: tokio::task::JoinHandle<std::io::Result<()>>) -> Result<()> {
+    synced
+        .await
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("the archive's fsync task failed: {e}"),
+            )
+        })
+        .and_then(|r| r.map_err(io_error))
+}
+
+/// A download's error with its order; a local file-system failure also names the folder and
+/// the next step, since the order is paid for and a re-run resumes it.
+fn in_folder(e: Error, folder: &Path, order_no: &OrderNo) -> Error {
+    if e.kind() != ErrorKind::Io {
+        return e.with_order_no(order_no);
+    }
+    let dir = folder.display().to_string();
+    let what = if e.message().contains(&dir) {
+        e.message().to_string()
+    } else {
+        format!("{} (in {dir})", e.message())
+    };
+    Error::new(
+        ErrorKind::Io,
+        format!(
+            "writing report {order_no} failed: {what}; free space or fix the permissions of {dir}, then run again: order {order_no} is kept and resumes without a new order"
+        ),
+    )
+    .with_order_no(order_no)
 }
 
 pub(crate) fn report_failed(order_no: &OrderNo) -> Error {

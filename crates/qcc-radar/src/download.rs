@@ -494,13 +494,18 @@ async fn reset(writer: &mut PartWriter, received: &mut u64) -> Result<()> {
     Ok(())
 }
 
+/// A local file-system failure of the download or the extraction, as an `io` error; the client
+/// adds the folder, the order and the next step (`client::in_folder`).
 pub(crate) fn io_error(e: std::io::Error) -> Error {
-    let kind = if e.kind() == std::io::ErrorKind::StorageFull {
-        "the disk is full"
-    } else {
-        "a disk write failed"
+    let what = match e.raw_os_error() {
+        Some(28) => "the disk is full",
+        Some(122) => "the disk quota is exceeded",
+        Some(27) => "the file would be larger than this process may write (`ulimit -f`)",
+        Some(30) => "the file system is read-only",
+        _ if e.kind() == std::io::ErrorKind::PermissionDenied => "permission denied",
+        _ => "a disk write failed",
     };
-    Error::new(ErrorKind::Io, format!("{kind}: {e}"))
+    Error::new(ErrorKind::Io, format!("{what}: {e}"))
 }
 
 #[cfg(test)]
