@@ -7,8 +7,18 @@
 //!
 //! An archive is untrusted input. A name is safe when, read as a relative path with either `/`
 //! or `\` as separator, it has no root, no drive letter or UNC prefix, no `..`, no NUL or other
-//! control character, no `:` (Windows streams), no component of only dots and spaces (Windows
-//! trims trailing dots and spaces, so `.. ` would become `..`), and bounded lengths.
+//! control character, no `:` (Windows streams), and bounded lengths.
+//!
+//! A report must also extract the same on Linux, macOS and Windows or not at all, so a name
+//! Windows would not write as it is, is refused here too: a character Windows forbids in names
+//! (`< > " | ? *`), a component that ends in a dot or a space (Windows drops them: `trail.` would
+//! be written as `trail`, and `.. ` read as `..`; refusing them outright, rather than only when
+//! they collide with the trimmed name, keeps the list of extracted files true on every system,
+//! and the vendor's Windows tooling cannot make such a name anyway), and a Windows device name
+//! as any component, with or without an extension and in any case (`CON`, `nul.txt`,
+//! `Com1.csv`, `LPT¹`), which Windows opens as the device instead of a file. Names that collide
+//! with *each other* (case, Unicode normalisation) are judged with the whole archive, in
+//! [`crate::archive_plan`].
 
 use std::path::PathBuf;
 
@@ -53,15 +63,56 @@ impl SafePath {
     }
 }
 
-fn unsafe_name(name: &str, why: &str) -> Error {
-    let shown: String = name
+/// What to do about a refused archive: only its maker can correct it.
+pub(crate) const ASK_FOR_A_CORRECTED_REPORT: &str =
+    "nothing was extracted; ask QCC support for a corrected report of this order";
+
+/// A name as an error message shows it: at most 120 characters, control characters as `?`.
+pub(crate) fn shown_name(name: &str) -> String {
+    let mut shown: String = name
         .chars()
         .take(120)
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
+    if name.chars().nth(120).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
+fn unsafe_name(name: &str, why: &str) -> Error {
+    let shown = shown_name(name);
     Error::archive(format!(
-        "the archive holds an unsafe entry {shown:?} ({why}); nothing was extracted"
+        "the archive holds an unsafe entry {shown:?} ({why}); {ASK_FOR_A_CORRECTED_REPORT}"
     ))
+}
+
+/// The characters Windows refuses in a name, besides `/`, `\`, `:` and control characters
+/// (which are refused for reasons of their own).
+pub const WINDOWS_FORBIDDEN: [char; 6] = ['<', '>', '"', '|', '?', '*'];
+
+/// The Windows device name `component` opens instead of a file, if any: its part before the
+/// first dot, trailing spaces dropped, compared without case to `CON`, `PRN`, `AUX`, `NUL`,
+/// `CONIN$`, `CONOUT$`, and `COM`/`LPT` followed by a digit or a superscript one, two or three
+/// (`COM0` and `LPT0` included: Windows documents them as reserved too).
+pub fn windows_device_name(component: &str) -> Option<&str> {
+    let base = component.split('.').next().unwrap_or("");
+    let base = base.trim_end_matches(' ');
+    let upper = base.to_ascii_uppercase();
+    let plain = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
+    if plain.contains(&upper.as_str()) {
+        return Some(base);
+    }
+    let mut chars = upper.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let digit = chars.next();
+    if (prefix == "COM" || prefix == "LPT")
+        && matches!(digit, Some('0'..='9' | '\u{b9}' | '\u{b2}' | '\u{b3}'))
+        && chars.next().is_none()
+    {
+        return Some(base);
+    }
+    None
 }
 
 /// Judges a decoded entry name. An error is an `archive` error that names the entry.
@@ -85,6 +136,12 @@ pub fn safe_entry_path(name: &str) -> Result<SafePath> {
     if normalised.contains(':') {
         return Err(unsafe_name(name, "drive letter or ':'"));
     }
+    if let Some(c) = normalised.chars().find(|c| WINDOWS_FORBIDDEN.contains(c)) {
+        return Err(unsafe_name(
+            name,
+            &format!("{c:?}, which Windows does not allow in a name"),
+        ));
+    }
     let is_dir = normalised.ends_with('/');
     let mut components = Vec::new();
     for part in normalised.split('/') {
@@ -101,6 +158,22 @@ pub fn safe_entry_path(name: &str) -> Result<SafePath> {
             }
             p if p.len() > MAX_COMPONENT_BYTES => {
                 return Err(unsafe_name(name, "path component too long"))
+            }
+            p if p.ends_with(['.', ' ']) => {
+                return Err(unsafe_name(
+                    name,
+                    &format!(
+                        "{:?} ends in a dot or a space, which Windows drops from a name",
+                        shown_name(p)
+                    ),
+                ))
+            }
+            p if windows_device_name(p).is_some() => {
+                let device = windows_device_name(p).unwrap_or(p).to_ascii_uppercase();
+                return Err(unsafe_name(
+                    name,
+                    &format!("{device} is a device on Windows, not a file"),
+                ));
             }
             p => components.push(p.to_string()),
         }
@@ -179,8 +252,104 @@ mod tests {
         for bad in [".. /x", "a/.. /b", "...", "a/ /b", ". /x", "x/. ."] {
             assert!(safe_entry_path(bad).is_err(), "{bad:?}");
         }
-        for good in ["a.b", ".hidden", "a /b", "..a", "a.."] {
+        for good in ["a.b", ".hidden", "..a", "a b", " a", "a/ b.txt"] {
             assert!(safe_entry_path(good).is_ok(), "{good:?}");
         }
+    }
+
+    // Windows drops a trailing dot or space: `trail.` would be written as `trail`.
+    #[test]
+    fn rejects_trailing_dots_and_spaces() {
+        for bad in [
+            "trail.",
+            "trail ",
+            "a.. ",
+            "a../b",
+            "a /b",
+            "dir./x.csv",
+            "x.csv.",
+        ] {
+            let e = safe_entry_path(bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Archive);
+            assert!(e.message().contains("Windows drops"), "{e}");
+        }
+    }
+
+    #[test]
+    fn rejects_windows_device_names_in_any_component() {
+        for bad in [
+            "CON",
+            "con",
+            "nul.txt",
+            "aux.csv",
+            "Prn.tar.gz",
+            "COM1",
+            "com9.txt",
+            "lpt1",
+            "LPT9.log",
+            "COM0",
+            "a/NUL/b.txt",
+            "CON .txt",
+            "COM\u{b9}",
+            "lpt\u{b2}.csv",
+            "Com\u{b3}",
+            "conin$",
+            "CONOUT$.txt",
+            "报告/AUX.pdf",
+        ] {
+            let e = safe_entry_path(bad).unwrap_err();
+            assert!(e.message().contains("a device on Windows"), "{bad:?}: {e}");
+            assert!(e.message().ends_with("of this order"), "{e}");
+        }
+        for good in [
+            "CONSOLE.txt",
+            "console",
+            "nul_.txt",
+            "auxiliary.csv",
+            "COM10",
+            "COM",
+            "LPT",
+            "xCON",
+            "COM1x.txt",
+            "a.CON",
+            "con-tract.pdf",
+            "COM\u{b9}\u{b2}",
+        ] {
+            assert!(safe_entry_path(good).is_ok(), "{good:?}");
+        }
+        assert_eq!(windows_device_name("nul.txt"), Some("nul"));
+        assert_eq!(windows_device_name("CON .txt"), Some("CON"));
+        assert_eq!(windows_device_name("report.csv"), None);
+    }
+
+    #[test]
+    fn rejects_characters_windows_forbids() {
+        for bad in [
+            "a<b",
+            "a>b.txt",
+            "say\"hi\".txt",
+            "a|b",
+            "why?.csv",
+            "*.csv",
+            "d<ir/x",
+        ] {
+            let e = safe_entry_path(bad).unwrap_err();
+            assert!(
+                e.message().contains("Windows does not allow"),
+                "{bad:?}: {e}"
+            );
+        }
+        // Full-width forms are ordinary characters on every system.
+        for good in ["问题？.csv", "a＊b", "《报告》.pdf", "a｜b"] {
+            assert!(safe_entry_path(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn long_names_are_shown_cut() {
+        let long = format!("{}/CON", "长".repeat(200));
+        let e = safe_entry_path(&long).unwrap_err();
+        assert!(e.message().contains('…'), "{e}");
+        assert!(e.message().chars().count() < 400, "{e}");
     }
 }

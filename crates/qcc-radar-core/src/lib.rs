@@ -3,7 +3,7 @@
 //! Everything the QCC Pro risk-monitoring report API *means* lives here, so that the client,
 //! the sandbox emulator and every language binding agree by construction: how a request is
 //! signed, what each status code says, how a response body becomes a typed outcome, how long to
-//! wait between polls, and which archive entry names are safe to extract.
+//! wait between polls, and whether an archive is safe to extract, the same on every system.
 //!
 //! The crate does no I/O, owns no async runtime and never reads the clock: every function that
 //! needs "now" takes it as an argument. That keeps it deterministic, testable with shared
@@ -15,6 +15,7 @@
 
 pub mod archive_limits;
 pub mod archive_name;
+pub mod archive_plan;
 pub mod base_url;
 pub mod clock_skew;
 pub mod credentials;
@@ -34,6 +35,7 @@ pub mod unzip_password;
 
 pub use archive_limits::ArchiveLimits;
 pub use archive_name::{decode_entry_name, safe_entry_path, SafePath};
+pub use archive_plan::{plan_archive, Encryption, EntryDescription, PlannedFile};
 pub use base_url::{BaseUrl, DEFAULT_BASE_URL};
 pub use credentials::{sign, Credentials, SecretKey, SignedHeaders};
 pub use error::{Error, ErrorKind, Result};

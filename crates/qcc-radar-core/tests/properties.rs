@@ -10,13 +10,15 @@ use std::path::Component;
 use std::time::Duration;
 
 use proptest::prelude::*;
+use qcc_radar_core::archive_plan::fold;
 use qcc_radar_core::status_code::lookup_status;
 use qcc_radar_core::{
-    decode_entry_name, parse_create_report, parse_report_info, report_period, safe_entry_path,
-    sign, CreateReportOutcome, Credentials, ErrorKind, PollSchedule, ReportStatus, ReportType,
-    RetryPolicy,
+    decode_entry_name, parse_create_report, parse_report_info, plan_archive, report_period,
+    safe_entry_path, sign, ArchiveLimits, CreateReportOutcome, Credentials, Encryption,
+    EntryDescription, ErrorKind, PollSchedule, ReportStatus, ReportType, RetryPolicy,
 };
 use serde_json::{json, Map, Value};
+use unicode_normalization::UnicodeNormalization;
 
 // ---------------------------------------------------------------------------------------------
 // An independent MD5 (RFC 1321)
@@ -474,6 +476,12 @@ fn assert_safe(name: &str) -> Result<(), TestCaseError> {
             "{name:?}: {c:?}"
         );
         prop_assert!(c.len() <= 255, "{name:?}: component of {} bytes", c.len());
+        prop_assert!(
+            !c.contains(['<', '>', '"', '|', '?', '*']),
+            "{name:?}: {c:?}"
+        );
+        prop_assert!(!c.ends_with(['.', ' ']), "{name:?}: {c:?}");
+        prop_assert!(!is_device(c), "{name:?}: {c:?} is a Windows device");
     }
     for comp in p.to_path_buf().components() {
         prop_assert!(
@@ -485,11 +493,52 @@ fn assert_safe(name: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Windows's device names, restated: the part before the first dot, trailing spaces dropped.
+fn is_device(component: &str) -> bool {
+    let stem = component
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    if ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"].contains(&upper.as_str()) {
+        return true;
+    }
+    let chars: Vec<char> = upper.chars().collect();
+    chars.len() == 4
+        && (chars[..3] == ['C', 'O', 'M'] || chars[..3] == ['L', 'P', 'T'])
+        && (chars[3].is_ascii_digit() || ['\u{b9}', '\u{b2}', '\u{b3}'].contains(&chars[3]))
+}
+
 fn path_like() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "..", ".", "/", "\\", ":", "C:", "a", "b.txt", "监控", " ", "\0", "\n", "//", "\\\\",
-            "...", "\u{feff}", "\u{202e}", "~",
+            "..",
+            ".",
+            "/",
+            "\\",
+            ":",
+            "C:",
+            "a",
+            "b.txt",
+            "监控",
+            " ",
+            "\0",
+            "\n",
+            "//",
+            "\\\\",
+            "...",
+            "\u{feff}",
+            "\u{202e}",
+            "~",
+            "CON",
+            "nul",
+            ".txt",
+            "Com1",
+            "LPT\u{b9}",
+            "?",
+            "<",
+            "|",
         ]),
         0..10,
     )
@@ -539,13 +588,160 @@ proptest! {
         let segments: Vec<&str> = name.split('/').collect();
         let kept: Vec<&str> = segments.iter().copied().filter(|s| *s != ".").collect();
         let refused = kept.is_empty()
-            || segments.iter().any(|s| s.len() >= 2 && s.chars().all(|c| c == '.'));
+            || segments.iter().any(|s| s.len() >= 2 && s.chars().all(|c| c == '.'))
+            || kept.iter().any(|s| s.ends_with('.'));
         match safe_entry_path(&name) {
             Ok(p) => {
                 prop_assert!(!refused, "{:?} accepted", name);
                 prop_assert_eq!(p.components, kept);
             }
             Err(e) => prop_assert!(refused, "{:?} refused: {}", name, e),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole archives
+// ---------------------------------------------------------------------------------------------
+
+/// Pieces of names that meet under case or Unicode folding, device names and Windows's trims.
+fn plan_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "a", "A", "b", "\u{e9}", "e\u{301}", "\u{c9}", "\u{df}", "\u{1e9e}", "\u{17f}", "s", "S",
+        "\u{212a}", "k", "\u{3a3}", "\u{3c3}", "\u{3c2}", "\u{130}", "i", "\u{307}", ".", " ",
+        "CON", "nul", "com1", "<", "\u{fb01}", "fi", "\u{212b}", "\u{e5}", "\u{c5}", "x.csv",
+        "X.CSV", "报告",
+    ])
+}
+
+fn plan_name() -> impl Strategy<Value = String> {
+    let component = prop::collection::vec(plan_piece(), 1..3).prop_map(|p| p.concat());
+    (
+        prop::collection::vec(component, 1..4),
+        prop::sample::select(vec!["/", "\\"]),
+        any::<bool>(),
+    )
+        .prop_map(|(parts, sep, dir)| {
+            let mut name = parts.join(sep);
+            if dir {
+                name.push('/');
+            }
+            name
+        })
+}
+
+fn plan_entries() -> impl Strategy<Value = Vec<EntryDescription>> {
+    prop::collection::vec(
+        (
+            plan_name(),
+            prop::sample::select(vec![None, Some(0o100644), Some(0o040755)]),
+        ),
+        0..6,
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(index, (name, unix_mode))| EntryDescription {
+                index,
+                raw_name: name.into_bytes(),
+                utf8_flag: true,
+                unix_mode,
+                encrypted: false,
+                size: 10,
+                compressed_size: 10,
+            })
+            .collect()
+    })
+}
+
+/// The comparison the issue names, restated: Unicode lowercasing of NFC text, then NFC.
+fn lowered(s: &str) -> String {
+    s.nfc().collect::<String>().to_lowercase().nfc().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn an_accepted_plan_never_holds_two_names_that_collide(entries in plan_entries()) {
+        let Ok(plan) = plan_archive(&entries, 1 << 20, &ArchiveLimits::default(), Encryption::Refuse)
+        else {
+            return Ok(());
+        };
+        // Every file and folder the archive names, with whether it is a file.
+        let mut nodes: Vec<(Vec<String>, bool)> = Vec::new();
+        for e in &entries {
+            let name = decode_entry_name(&e.raw_name, e.utf8_flag);
+            assert_safe(&name)?;
+            let p = safe_entry_path(&name).expect("an accepted archive has only safe names");
+            let is_dir = p.is_dir || e.unix_mode == Some(0o040755);
+            let planned = plan.iter().find(|f| f.index == e.index);
+            prop_assert_eq!(planned.is_some(), !is_dir, "{:?}", name);
+            if let Some(f) = planned {
+                prop_assert_eq!(&f.path, &p);
+            }
+            for k in 1..=p.components.len() {
+                nodes.push((p.components[..k].to_vec(), !is_dir && k == p.components.len()));
+            }
+        }
+        for (a, a_file) in &nodes {
+            for (b, b_file) in &nodes {
+                let (x, y) = (a.join("/"), b.join("/"));
+                if x == y {
+                    // The same spelling: folders may repeat, a file may not, nor be a folder.
+                    prop_assert!(!(*a_file || *b_file) || std::ptr::eq(a, b), "{x:?} twice");
+                    continue;
+                }
+                prop_assert_ne!(x.to_lowercase(), y.to_lowercase());
+                prop_assert!(!x.nfc().eq(y.nfc()), "{x:?} and {y:?} are one NFC name");
+                prop_assert_ne!(lowered(&x), lowered(&y));
+                prop_assert_ne!(fold(&x), fold(&y));
+            }
+        }
+        let indices: Vec<usize> = plan.iter().map(|f| f.index).collect();
+        prop_assert!(indices.windows(2).all(|w| w[0] < w[1]), "in entry order");
+    }
+
+    #[test]
+    fn judging_arbitrary_entries_never_panics(
+        raw in prop::collection::vec(
+            (
+                prop::collection::vec(any::<u8>(), 0..40),
+                any::<bool>(),
+                prop::option::of(any::<u32>()),
+                any::<bool>(),
+                any::<u64>(),
+                any::<u64>(),
+            ),
+            0..12,
+        ),
+        archive_bytes in any::<u64>(),
+        decrypt in any::<bool>(),
+    ) {
+        let entries: Vec<EntryDescription> = raw
+            .into_iter()
+            .enumerate()
+            .map(|(index, (raw_name, utf8_flag, unix_mode, encrypted, size, compressed_size))| {
+                EntryDescription { index, raw_name, utf8_flag, unix_mode, encrypted, size, compressed_size }
+            })
+            .collect();
+        let limits = ArchiveLimits { max_entries: 10, ..ArchiveLimits::default() };
+        let encryption = if decrypt { Encryption::Decrypt } else { Encryption::Refuse };
+        match plan_archive(&entries, archive_bytes, &limits, encryption) {
+            Ok(plan) => {
+                prop_assert!(entries.len() <= 10);
+                let total: u64 = plan.iter().map(|f| f.size).fold(0, u64::saturating_add);
+                prop_assert!(total <= limits.max_total_bytes);
+                for f in &plan {
+                    assert_safe(&f.path.display())?;
+                    prop_assert!(decrypt || !f.encrypted);
+                }
+            }
+            Err(e) => {
+                prop_assert_eq!(e.kind(), ErrorKind::Archive);
+                prop_assert!(e.message().len() < 4096, "bounded: {}", e.message().len());
+                prop_assert!(!e.message().chars().any(char::is_control), "{:?}", e.message());
+            }
         }
     }
 }

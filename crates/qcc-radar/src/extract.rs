@@ -1,9 +1,10 @@
 //! Extracting an untrusted archive without letting it escape or fill the disk.
 //!
-//! The archive is judged whole before a byte is written: every entry's name is decoded (GBK
-//! without the UTF-8 flag is common) and must pass the core's path rules, no entry may be a
-//! link, and the declared sizes must fit the limits. Declarations can lie, so while inflating
-//! the real byte counts are held to the declared sizes and the limits, and the CRC is checked.
+//! The archive is judged whole before a byte is written, by the core's `archive_plan` (names
+//! decoded from GBK, path rules, links, duplicates, names that collide on Windows or macOS,
+//! declared sizes against the limits), so it extracts the same everywhere or not at all.
+//! Declarations can lie, so while inflating the real byte counts are held to the declared sizes
+//! and the limits, and the CRC is checked.
 //! Everything is written into a temporary folder beside the target, which is renamed to
 //! `<orderNo>/` only when complete; a refusal or a cancel removes it.
 //!
@@ -14,25 +15,19 @@
 //! time. The extracted files themselves are not fsynced (the kept archive is the durable copy
 //! to extract again from).
 
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use qcc_radar_core::{
-    decode_entry_name, safe_entry_path, ArchiveLimits, Error, OrderNo, Result, SafePath,
+    plan_archive, ArchiveLimits, Encryption, EntryDescription, Error, OrderNo, PlannedFile, Result,
 };
 
 use crate::client::Client;
 use crate::download::io_error;
 use crate::progress::Progress;
 use crate::report_folder::{sync_dir, ReportFolder, OLD_EXTRACTION_PREFIX};
-
-const S_IFMT: u32 = 0o170000;
-const S_IFLNK: u32 = 0o120000;
-const S_IFREG: u32 = 0o100000;
-const S_IFDIR: u32 = 0o040000;
 
 /// Sets the flag when dropped, so a cancelled future stops the blocking extraction.
 struct CancelOnDrop(Arc<AtomicBool>);
@@ -128,86 +123,39 @@ pub fn extract_zip(
     Ok(done)
 }
 
-struct Planned {
-    index: usize,
-    path: SafePath,
-    size: u64,
-}
+/// A file to extract, as the core's judgement planned it.
+type Planned = PlannedFile;
 
 fn zip_error(e: zip::result::ZipError) -> Error {
     Error::archive(format!("the download is not a sound zip archive: {e}"))
 }
 
-/// Judges every entry; returns the plan or the first reason to refuse.
+/// Describes every entry as the zip declares it, and has the core judge them together
+/// ([`plan_archive`]: names, links, special files, duplicates, names that collide on Windows or
+/// macOS, declared sizes); returns the files to extract or the first reason to refuse.
 fn plan<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     archive_bytes: u64,
     limits: &ArchiveLimits,
 ) -> Result<Vec<Planned>> {
+    // The core counts the entries too; this only spares copying the names of a hostile archive.
     limits.check_entry_count(zip.len() as u64)?;
-    let mut planned = Vec::with_capacity(zip.len());
-    let mut total: u64 = 0;
-    let mut seen_files = HashSet::new();
-    let mut seen_dirs = HashSet::new();
+    let mut entries = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let entry = zip.by_index_raw(index).map_err(zip_error)?;
-        let name = decode_entry_name(entry.name_raw(), false);
-        let path = safe_entry_path(&name)?;
-        let mode = entry.unix_mode().unwrap_or(0);
-        let file_type = mode & S_IFMT;
-        if file_type == S_IFLNK || entry.is_symlink() {
-            return Err(Error::archive(format!(
-                "the archive holds a link {name:?}; links are refused, nothing was extracted"
-            )));
-        }
-        if file_type != 0 && file_type != S_IFREG && file_type != S_IFDIR {
-            return Err(Error::archive(format!(
-                "the archive holds a special file {name:?}; refused, nothing was extracted"
-            )));
-        }
-        let is_dir = path.is_dir || entry.is_dir() || file_type == S_IFDIR;
-        if entry.encrypted() {
-            return Err(Error::archive(format!(
-                "entry {name:?} is encrypted; qcc-radar cannot extract it"
-            )));
-        }
-        limits.check_entry(&name, entry.size(), entry.compressed_size())?;
-        total = total.saturating_add(entry.size());
-        limits.check_total(total, archive_bytes)?;
-        let key = path.display();
-        if is_dir {
-            seen_dirs.insert(key);
-        } else {
-            if path.components.is_empty() || !seen_files.insert(key.clone()) {
-                return Err(Error::archive(format!(
-                    "the archive holds entry {name:?} twice; refused, nothing was extracted"
-                )));
-            }
-            planned.push(Planned {
-                index,
-                path,
-                size: entry.size(),
-            });
-        }
+        entries.push(EntryDescription {
+            index,
+            raw_name: entry.name_raw().to_vec(),
+            // The zip crate does not expose bit 11. Unflagged, valid UTF-8 is still read as
+            // UTF-8, and anything else as GB18030, which is what the vendor's archives hold.
+            utf8_flag: false,
+            unix_mode: entry.unix_mode(),
+            encrypted: entry.encrypted(),
+            size: entry.size(),
+            compressed_size: entry.compressed_size(),
+        });
     }
-    // A file may not also be a folder of another entry ("a" and "a/b").
-    for p in &planned {
-        let mut prefix = String::new();
-        for c in &p.path.components[..p.path.components.len() - 1] {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(c);
-            if seen_files.contains(&prefix) {
-                return Err(Error::archive(format!(
-                    "entry {:?} is both a file and a folder; refused, nothing was extracted",
-                    prefix
-                )));
-            }
-        }
-    }
-    let _ = seen_dirs;
-    Ok(planned)
+    plan_archive(&entries, archive_bytes, limits, Encryption::Refuse)
 }
 
 /// Judges the archive, then inflates it into a new temporary folder in `out_dir`.
