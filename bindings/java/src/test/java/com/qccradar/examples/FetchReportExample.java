@@ -45,7 +45,8 @@ public final class FetchReportExample {
                     "week report " + report.orderNo() + ": " + report.files().size() + " files"))).join();
         } catch (QccException e) {
             System.err.println("failed (" + e.getKind().wireName()
-                    + (e.getCode() != null ? ", status " + e.getCode() : "") + "): " + e.getMessage());
+                    + (e.getCode() != null ? ", status " + e.getCode() : "")
+                    + (e.getOrderNo() != null ? ", order " + e.getOrderNo() : "") + "): " + e.getMessage());
             System.exit(exitCode(e));
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof QccException) {
@@ -75,6 +76,10 @@ public final class FetchReportExample {
                 return 6;
             case ARCHIVE:
                 return 7;
+            case UNCONFIRMED_ORDER:
+                return 8;
+            case IO:
+                return 9;
             case CANCELLED:
                 return 130;
             default:
