@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the shared test vectors beside this file: signing.json, responses.json, archive_names.json.
+"""Writes the shared test vectors beside this file: signing.json, responses.json, archive_names.json,
+archive_plans.json.
 
 Every language's suite (Rust, Python, Node, C, Java) reads these files and must agree with them.
 They are produced here, independently of the Rust core, so they check it rather than echo it:
@@ -13,6 +14,7 @@ import base64
 import hashlib
 import json
 import os
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -426,10 +428,47 @@ ARCHIVE = [
     ("a component of only dots", b"a/.../b", False, "a/.../b", UNSAFE),
     ("a component of only spaces", b"a/ /b", False, "a/ /b", UNSAFE),
     ("a 256-byte component is too long", b"x" * 256, False, "x" * 256, UNSAFE),
+    # Names Windows would not write as they are: a report extracts the same everywhere or not at
+    # all (DESIGN.md, Archives).
+    ("trailing dot: Windows writes 'trail.' as 'trail'", b"trail.", False, "trail.", UNSAFE),
+    ("trailing space: Windows drops it", b"report.csv ", False, "report.csv ", UNSAFE),
+    ("a folder ending in a dot", b"dir./x.csv", False, "dir./x.csv", UNSAFE),
+    ("a name ending in two dots", b"a..", False, "a..", UNSAFE),
+    ("Windows device name CON", b"CON", False, "CON", UNSAFE),
+    ("device name with an extension: nul.txt", b"nul.txt", False, "nul.txt", UNSAFE),
+    ("device name in a folder: reports/aux.csv", b"reports/aux.csv", False, "reports/aux.csv", UNSAFE),
+    ("device name as a folder: NUL/x.csv", b"NUL/x.csv", False, "NUL/x.csv", UNSAFE),
+    ("device names in any case: Com1.csv", b"Com1.csv", False, "Com1.csv", UNSAFE),
+    ("LPT9 with two extensions", b"lpt9.tar.gz", False, "lpt9.tar.gz", UNSAFE),
+    ("COM with a superscript one", utf8("COM\u00b9.txt"), True, "COM\u00b9.txt", UNSAFE),
+    ("a device name before a space and an extension: 'CON .txt'", b"CON .txt", False, "CON .txt",
+     UNSAFE),
+    ("PRN", b"prn", False, "prn", UNSAFE),
+    ("CONSOLE.txt is no device", b"CONSOLE.txt", False, "CONSOLE.txt", ok(["CONSOLE.txt"])),
+    ("COM10 is no device", b"COM10.csv", False, "COM10.csv", ok(["COM10.csv"])),
+    ("only the part before the first dot names a device: a.CON", b"a.CON", False, "a.CON",
+     ok(["a.CON"])),
+    ("'?' is forbidden on Windows", b"why?.csv", False, "why?.csv", UNSAFE),
+    ("'<' and '>' are forbidden on Windows", b"<a>.txt", False, "<a>.txt", UNSAFE),
+    ("'|' is forbidden on Windows", b"a|b.txt", False, "a|b.txt", UNSAFE),
+    ("'\"' is forbidden on Windows", b'say"hi".txt', False, 'say"hi".txt', UNSAFE),
+    ("'*' is forbidden on Windows", b"*.csv", False, "*.csv", UNSAFE),
+    ("a full-width question mark is an ordinary character", utf8("问题？.csv"), True, "问题？.csv",
+     ok(["问题？.csv"])),
+    ("GBK name whose trail byte is 0x7C (亅 = 81 7C) is not read as '|'", gbk("亅.txt"), False,
+     "亅.txt", ok(["亅.txt"])),
 ]
 
 
 def archive_names():
+    for name, raw, _, decoded, expect in ARCHIVE:
+        # The Windows rules, restated: no accepted component ends in a dot or a space, holds a
+        # character Windows forbids, or names a device before its first dot.
+        for c in (expect["components"] or []):
+            assert not c.endswith((".", " ")) and not any(ch in c for ch in '<>"|?*'), name
+            stem = c.split(".")[0].rstrip(" ").upper()
+            assert stem not in DEVICES, name
+
     cases = []
     for name, raw, flag, decoded, expect in ARCHIVE:
         # The decoding rule, restated independently: UTF-8 when valid, else (flagged) UTF-8 with
@@ -453,7 +492,114 @@ def archive_names():
     }
 
 
+# --------------------------------------------------------------------------------------------
+# archive_plans.json
+# --------------------------------------------------------------------------------------------
+
+DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    p + d for p in ("COM", "LPT") for d in "0123456789\u00b9\u00b2\u00b3"}
+
+
+def nfc(s):
+    return unicodedata.normalize("NFC", s)
+
+
+def one_name_off_linux(a, b):
+    """Whether Windows or macOS would take paths a and b for one: case (full case folding) or
+    Unicode normalisation ignored. Python's casefold and unicodedata, not the Rust core's fold."""
+    return nfc(nfc(a).casefold()) == nfc(nfc(b).casefold())
+
+
+def entry(name, flag=True):
+    raw = name if isinstance(name, bytes) else name.encode("utf-8")
+    return {"raw_base64": base64.b64encode(raw).decode("ascii"), "utf8_flag": flag}
+
+
+def planned(*files):
+    return {"outcome": "ok", "files": list(files)}
+
+
+def refused(*quoted):
+    return {"outcome": "refused", "quoted": list(quoted)}
+
+
+NFD_E = "e\u0301"
+
+PLANS = [
+    # (name, entries as names (str: UTF-8 flagged; bytes: raw, unflagged), expectation,
+    #  the two paths that collide or None)
+    ("the sandbox's normal report: GBK names, folders, files", [
+        gbk("风险监控日报/"), gbk("风险监控日报/企业风险变化汇总.csv"), gbk("风险监控日报/明细/"),
+        gbk("风险监控日报/明细/法律诉讼.csv"), gbk("说明.txt")],
+     planned("风险监控日报/企业风险变化汇总.csv", "风险监控日报/明细/法律诉讼.csv", "说明.txt"), None),
+    ("names that only look alike are distinct", ["a.txt", "a.txt.bak", "b/a.txt", "ab", "a b"],
+     planned("a.txt", "a.txt.bak", "b/a.txt", "ab", "a b"), None),
+    ("a folder may be named by several entries", ["a/", "a/b.txt", "a/", "a/c.txt", "./"],
+     planned("a/b.txt", "a/c.txt"), None),
+    ("a GBK file whose last byte is a 0x5C trail byte (運 = DF 5C) is a file, not a folder",
+     [gbk("报告/運")], planned("报告/運"), None),
+    ("Report.csv and report.csv: one file on Windows and macOS", ["Report.csv", "report.csv"],
+     refused("Report.csv", "report.csv"), ("Report.csv", "report.csv")),
+    ("NFC and NFD é.txt: one file on macOS", ["\u00e9.txt", NFD_E + ".txt"],
+     refused("\u00e9.txt"), ("\u00e9.txt", NFD_E + ".txt")),
+    ("folders differing in case: Data/ and data/", ["Data/a.csv", "data/b.csv"],
+     refused("Data/a.csv", "data/b.csv"), ("Data", "data")),
+    ("folders differing in normalisation", ["caf\u00e9/a.csv", "caf" + NFD_E + "/b.csv"],
+     refused("caf\u00e9/a.csv"), ("caf\u00e9", "caf" + NFD_E)),
+    ("Greek capital and final sigma", ["ΟΔΟΣ.txt", "οδος.txt"], refused("ΟΔΟΣ.txt", "οδος.txt"),
+     ("ΟΔΟΣ.txt", "οδος.txt")),
+    ("long s and s (NTFS upper-cases both to S)", ["\u017f.txt", "s.txt"], refused("s.txt"),
+     ("\u017f.txt", "s.txt")),
+    ("the Kelvin sign and k", ["\u212a.txt", "k.txt"], refused("k.txt"), ("\u212a.txt", "k.txt")),
+    ("trail and trail.: Windows writes both as trail", ["trail", "trail."], refused("trail."), None),
+    ("a lone Windows device name", ["CON"], refused("CON"), None),
+    ("nul.txt beside a normal file", ["a.csv", "nul.txt"], refused("nul.txt"), None),
+    ("aux.csv in a folder", ["reports/aux.csv"], refused("reports/aux.csv"), None),
+    ("the same file twice", ["a/b.txt", "a/b.txt"], refused("a/b.txt"), None),
+    ("a file that is also a folder", ["a", "a/b.txt"], refused("a", "a/b.txt"), None),
+    ("a folder that is also a file", ["a/b.txt", "a"], refused("a/b.txt", "a"), None),
+    ("a folder entry and a file of one name", ["a/", "a"], refused("a"), None),
+]
+
+
+def archive_plans():
+    cases = []
+    for name, names, expect, collide in PLANS:
+        if collide is not None:
+            a, b = collide
+            assert a != b and one_name_off_linux(a, b), name
+        if expect["outcome"] == "ok":
+            # No two files or folders of an accepted plan are one name off Linux.
+            paths = set()
+            for n in names:
+                text = n.decode("gb18030") if isinstance(n, bytes) else n
+                parts = [p for p in text.split("/") if p not in ("", ".")]
+                for k in range(1, len(parts) + 1):
+                    paths.add("/".join(parts[:k]))
+            for x in paths:
+                for y in paths:
+                    assert x == y or not one_name_off_linux(x, y), (name, x, y)
+        cases.append({
+            "name": name,
+            "entries": [entry(n, flag=not isinstance(n, bytes)) for n in names],
+            "expect": expect,
+        })
+    return {
+        "description": "Whole archives judged before extraction (qcc_radar_core::plan_archive with "
+                       "the default limits, no encryption): each entry's raw name and UTF-8 flag, "
+                       "in order (declared sizes are small and equal to the compressed sizes). "
+                       "'ok' lists the files to extract, in entry order, as '/'-joined paths; "
+                       "'refused' is an archive error whose message quotes each name in "
+                       "'quoted' (as Rust's {:?} shows it). Names that Windows or macOS would "
+                       "take for one (case or Unicode normalisation ignored), trailing dots and "
+                       "spaces, device names, duplicates and file/folder clashes are refused. "
+                       "Collisions are checked here with Python's casefold and unicodedata.",
+        "cases": cases,
+    }
+
+
 if __name__ == "__main__":
     write("signing.json", signing())
     write("responses.json", responses())
     write("archive_names.json", archive_names())
+    write("archive_plans.json", archive_plans())

@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use qcc_radar_core::{
-    decode_entry_name, parse_create_report, parse_report_info, safe_entry_path, sign,
-    CreateReportOutcome, Error, ReportInfo,
+    decode_entry_name, parse_create_report, parse_report_info, plan_archive, safe_entry_path, sign,
+    ArchiveLimits, CreateReportOutcome, Encryption, EntryDescription, Error, ReportInfo,
 };
 use serde_json::Value;
 
@@ -227,4 +227,64 @@ fn archive_name_vectors() {
         }
     }
     report(failures, "archive_names.json", all.len());
+}
+
+#[test]
+fn archive_plan_vectors() {
+    let doc = load("archive_plans.json");
+    let all = cases(&doc);
+    let mut failures = Vec::new();
+    for case in all {
+        let name = str_field(case, "name");
+        let entries: Vec<EntryDescription> = case["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .enumerate()
+            .map(|(index, e)| EntryDescription {
+                index,
+                raw_name: base64_decode(str_field(e, "raw_base64")),
+                utf8_flag: e["utf8_flag"].as_bool().expect("utf8_flag is a bool"),
+                unix_mode: None,
+                encrypted: false,
+                size: 10,
+                compressed_size: 10,
+            })
+            .collect();
+        let expect = &case["expect"];
+        let got = plan_archive(
+            &entries,
+            1 << 20,
+            &ArchiveLimits::default(),
+            Encryption::Refuse,
+        );
+        match (str_field(expect, "outcome"), got) {
+            ("ok", Ok(plan)) => {
+                let files: Vec<String> = plan.iter().map(|f| f.path.display()).collect();
+                let wanted: Vec<&str> = expect["files"]
+                    .as_array()
+                    .expect("files")
+                    .iter()
+                    .map(|f| f.as_str().expect("a path"))
+                    .collect();
+                if files != wanted {
+                    failures.push(format!("  {name}: planned {files:?}, expected {wanted:?}"));
+                }
+            }
+            ("refused", Err(e)) => {
+                if e.kind().as_str() != "archive" {
+                    failures.push(format!("  {name}: refused with kind {}", e.kind()));
+                }
+                for quoted in expect["quoted"].as_array().expect("quoted") {
+                    let shown = format!("{:?}", quoted.as_str().expect("a name"));
+                    if !e.message().contains(&shown) {
+                        failures.push(format!("  {name}: {shown} not in {:?}", e.message()));
+                    }
+                }
+            }
+            (_, Ok(plan)) => failures.push(format!("  {name}: accepted as {plan:?}")),
+            (_, Err(e)) => failures.push(format!("  {name}: refused: {e}")),
+        }
+    }
+    report(failures, "archive_plans.json", all.len());
 }
