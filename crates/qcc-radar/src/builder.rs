@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use qcc_radar_core::{
-    ArchiveLimits, BaseUrl, Credentials, Error, PollSchedule, Result, RetryPolicy,
+    ArchiveLimits, BaseUrl, Credentials, Error, PollSchedule, Result, RetryPolicy, UnzipPassword,
     DEFAULT_BASE_URL, VERSION,
 };
 
@@ -37,6 +37,7 @@ pub struct ClientBuilder {
     ca_file: Option<PathBuf>,
     proxy: Option<String>,
     progress: Option<ProgressFn>,
+    unzip_password: Option<UnzipPassword>,
 }
 
 /// The validated settings a client runs with.
@@ -51,6 +52,8 @@ pub(crate) struct Settings {
     pub(crate) limits: ArchiveLimits,
     pub(crate) skew_correction: bool,
     pub(crate) progress: Option<ProgressFn>,
+    /// The password of encrypted archives when getReportInfo gives none.
+    pub(crate) unzip_password: Option<UnzipPassword>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -62,6 +65,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
             )
             .field("base_url", &self.base_url)
+            .field("unzip_password", &self.unzip_password)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +165,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The password of encrypted report archives (ZipCrypto or AES), used when getReportInfo's
+    /// answer carries none (`unzipPassword`), or when the one it carries does not open the
+    /// archive. Kept exactly as given; an empty one counts as none. A secret: never printed
+    /// (`Debug` shows `<redacted>`).
+    pub fn unzip_password(mut self, password: impl Into<String>) -> Self {
+        let password = UnzipPassword::new(password);
+        self.unzip_password = (!password.is_empty()).then_some(password);
+        self
+    }
+
     /// A callback for progress events.
     pub fn on_progress(mut self, progress: ProgressFn) -> Self {
         self.progress = Some(progress);
@@ -223,6 +237,7 @@ impl ClientBuilder {
             limits: self.limits.unwrap_or_default(),
             skew_correction: self.skew_correction.unwrap_or(true),
             progress: self.progress,
+            unzip_password: self.unzip_password,
         };
         Client::from_parts(settings, factory)
     }

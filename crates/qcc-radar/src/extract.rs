@@ -14,6 +14,12 @@
 //! archive costs about as long as its extraction, so overlapping them takes one off the wall
 //! time. The extracted files themselves are not fsynced (the kept archive is the durable copy
 //! to extract again from).
+//!
+//! Encrypted entries (ZipCrypto or AES) are opened with the candidate passwords in turn (the
+//! report's `unzipPassword`, then the `unzip_password` setting): the first that every
+//! encrypted entry accepts is used, and that is settled before a byte is written. Without a
+//! password that opens them the extraction stops with [`Stop::Password`], and the caller keeps
+//! the archive for a re-run with the password.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +28,7 @@ use std::sync::Arc;
 
 use qcc_radar_core::{
     plan_archive, ArchiveLimits, Encryption, EntryDescription, Error, OrderNo, PlannedFile, Result,
+    UnzipPassword,
 };
 
 use crate::client::Client;
@@ -62,14 +69,78 @@ impl Staged {
     }
 }
 
+/// What is wrong with the password of an encrypted archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PasswordProblem {
+    /// The archive is encrypted and no password was given.
+    Missing,
+    /// No password given opens it (or an entry failed to decrypt).
+    Wrong,
+}
+
+/// Why an extraction stopped.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// The archive is encrypted and cannot be opened with the passwords in hand. Nothing was
+    /// written; the archive itself is worth keeping for a run with the password.
+    Password(PasswordProblem),
+    /// Any other refusal or failure.
+    Failed(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+impl Stop {
+    /// The error to report, for an archive kept at `archive` (the password itself never appears).
+    pub(crate) fn into_error(self, order_no: &OrderNo, archive: &Path) -> Error {
+        match self {
+            Stop::Failed(e) => e,
+            Stop::Password(problem) => password_error(problem, order_no, archive),
+        }
+    }
+}
+
+/// The `archive` error for a report that needs a password: what happened, where the archive
+/// is, how to pass a password.
+pub(crate) fn password_error(
+    problem: PasswordProblem,
+    order_no: &OrderNo,
+    archive: &Path,
+) -> Error {
+    let what = match problem {
+        PasswordProblem::Missing => format!(
+            "report {order_no} is encrypted and needs a password, but getReportInfo gave none (no unzipPassword) and none was set"
+        ),
+        PasswordProblem::Wrong => format!(
+            "report {order_no} is encrypted and the password given does not open it (the wrong password, or a damaged archive)"
+        ),
+    };
+    Error::archive(format!(
+        "{what}, so nothing was extracted. The archive is kept at {}. Pass the password with the unzip_password setting (`--unzip-password-file FILE` on the command line) and run again: the kept archive is extracted without downloading it again{}",
+        archive.display(),
+        if problem == PasswordProblem::Wrong {
+            " (delete it to download it anew)"
+        } else {
+            ""
+        }
+    ))
+    .with_order_no(order_no)
+}
+
 /// Extracts the opened `archive` into a temporary folder in `out_dir` on a blocking thread, with
-/// the checks of [`extract_zip`]. Dropping the future stops the extraction and removes the folder.
+/// the checks of [`extract_zip`], trying `passwords` in turn on encrypted entries. Dropping the
+/// future stops the extraction and removes the folder.
 pub(crate) async fn extract_archive(
     client: &Client,
     order_no: &OrderNo,
     archive: std::fs::File,
     out_dir: &Path,
-) -> Result<Staged> {
+    passwords: Vec<UnzipPassword>,
+) -> std::result::Result<Staged, Stop> {
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
     let limits = client.inner.settings.limits;
@@ -84,22 +155,26 @@ pub(crate) async fn extract_archive(
                 total,
             })
         };
-        stage(archive, &out_dir, &order, &limits, &cancel, &report)
+        stage(
+            archive, &out_dir, &order, &limits, &passwords, &cancel, &report,
+        )
     })
     .await
     .map_err(|e| {
-        Error::new(
+        Stop::Failed(Error::new(
             qcc_radar_core::ErrorKind::Internal,
             format!("extraction task failed: {e}"),
-        )
+        ))
     })?
 }
 
 /// Extracts the zip at `archive` into `out_dir/<order_no>/` with exactly the checks
 /// [`Client::download_report`] applies, and returns that folder and its files, sorted.
+/// Encrypted entries are refused (an `archive` error saying a password is needed); see
+/// [`extract_zip_with_password`].
 ///
-/// The archive is judged whole first (entry names, links, special files, encryption,
-/// duplicates, declared sizes against `limits`), then inflated into a temporary folder inside
+/// The archive is judged whole first (entry names, links, special files, duplicates, declared
+/// sizes against `limits`, the password of encrypted entries), then inflated into a temporary folder inside
 /// `out_dir` while real sizes and CRCs are checked, and renamed to `<order_no>/` only when
 /// complete, replacing an older extraction. On any error nothing is left in `out_dir` by this
 /// call (`archive` itself is never touched). Errors are [`qcc_radar_core::ErrorKind::Archive`]
@@ -115,9 +190,32 @@ pub fn extract_zip(
     order_no: &OrderNo,
     limits: &ArchiveLimits,
 ) -> Result<(PathBuf, Vec<PathBuf>)> {
+    extract_zip_with_password(archive, out_dir, order_no, limits, None)
+}
+
+/// [`extract_zip`] with the password of an encrypted archive (ZipCrypto or AES). Without one,
+/// or with one that does not open every encrypted entry, it is an `archive` error saying so,
+/// and nothing is written.
+pub fn extract_zip_with_password(
+    archive: &Path,
+    out_dir: &Path,
+    order_no: &OrderNo,
+    limits: &ArchiveLimits,
+    password: Option<&UnzipPassword>,
+) -> Result<(PathBuf, Vec<PathBuf>)> {
     let never = AtomicBool::new(false);
     let file = std::fs::File::open(archive).map_err(io_error)?;
-    let staged = stage(file, out_dir, order_no, limits, &never, &|_, _| {})?;
+    let passwords: Vec<UnzipPassword> = password.into_iter().cloned().collect();
+    let staged = stage(
+        file,
+        out_dir,
+        order_no,
+        limits,
+        &passwords,
+        &never,
+        &|_, _| {},
+    )
+    .map_err(|stop| stop.into_error(order_no, archive))?;
     let done = staged.commit(out_dir, order_no)?;
     sync_dir(out_dir);
     Ok(done)
@@ -155,7 +253,40 @@ fn plan<R: Read + std::io::Seek>(
             compressed_size: entry.compressed_size(),
         });
     }
-    plan_archive(&entries, archive_bytes, limits, Encryption::Refuse)
+    plan_archive(&entries, archive_bytes, limits, Encryption::Decrypt)
+}
+
+/// The password, among `passwords`, that every encrypted planned entry accepts (`Ok(None)` when
+/// none is encrypted). Only the password checks of the entries' headers are read: ZipCrypto's
+/// check byte and AES's verifier; the CRC or the AES authentication code is checked while
+/// inflating.
+fn choose_password<'p, R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    planned: &[Planned],
+    passwords: &'p [UnzipPassword],
+) -> std::result::Result<Option<&'p UnzipPassword>, Stop> {
+    let encrypted: Vec<usize> = planned
+        .iter()
+        .filter(|p| p.encrypted)
+        .map(|p| p.index)
+        .collect();
+    if encrypted.is_empty() {
+        return Ok(None);
+    }
+    if passwords.is_empty() {
+        return Err(Stop::Password(PasswordProblem::Missing));
+    }
+    'candidates: for password in passwords {
+        for &index in &encrypted {
+            match zip.by_index_decrypt(index, password.expose().as_bytes()) {
+                Ok(_) => {}
+                Err(zip::result::ZipError::InvalidPassword) => continue 'candidates,
+                Err(e) => return Err(Stop::Failed(zip_error(e))),
+            }
+        }
+        return Ok(Some(password));
+    }
+    Err(Stop::Password(PasswordProblem::Wrong))
 }
 
 /// Judges the archive, then inflates it into a new temporary folder in `out_dir`.
@@ -164,12 +295,14 @@ fn stage(
     out_dir: &Path,
     order_no: &OrderNo,
     limits: &ArchiveLimits,
+    passwords: &[UnzipPassword],
     cancel: &AtomicBool,
     progress: &dyn Fn(u64, u64),
-) -> Result<Staged> {
+) -> std::result::Result<Staged, Stop> {
     let archive_bytes = file.metadata().map_err(io_error)?.len();
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(zip_error)?;
     let planned = plan(&mut zip, archive_bytes, limits)?;
+    let password = choose_password(&mut zip, &planned, passwords)?;
 
     let staging = tempfile::Builder::new()
         .prefix(&ReportFolder::staging_prefix(order_no))
@@ -184,14 +317,20 @@ fn stage(
             return Err(Error::new(
                 qcc_radar_core::ErrorKind::Cancelled,
                 "extraction was cancelled",
-            ));
+            )
+            .into());
         }
         let rel = p.path.to_path_buf();
         let target = staging.path().join(&rel);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io_error)?;
         }
-        let mut entry = zip.by_index(p.index).map_err(zip_error)?;
+        let encrypted = p.encrypted;
+        let mut entry = match (encrypted, password) {
+            (true, Some(pw)) => zip.by_index_decrypt(p.index, pw.expose().as_bytes()),
+            _ => zip.by_index(p.index),
+        }
+        .map_err(zip_error)?;
         let name = p.path.display();
         let compressed = entry.compressed_size();
         let mut out = std::fs::OpenOptions::new()
@@ -204,10 +343,14 @@ fn stage(
             let n = match entry.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
+                // A wrong ZipCrypto password passes the header's check once in 256 tries, and
+                // then fails the CRC here; AES fails its authentication code.
+                Err(_) if encrypted => return Err(Stop::Password(PasswordProblem::Wrong)),
                 Err(e) => {
                     return Err(Error::archive(format!(
                         "entry {name:?} is corrupt: {e}; nothing was extracted"
-                    )))
+                    ))
+                    .into())
                 }
             };
             written += n as u64;
@@ -216,7 +359,8 @@ fn stage(
                 return Err(Error::archive(format!(
                     "entry {name:?} expands past its declared {} bytes: a zip bomb or a corrupt archive; refused",
                     p.size
-                )));
+                ))
+                .into());
             }
             limits.check_entry(&name, written, compressed)?;
             limits.check_total(total_written, archive_bytes)?;
@@ -225,14 +369,16 @@ fn stage(
                 return Err(Error::new(
                     qcc_radar_core::ErrorKind::Cancelled,
                     "extraction was cancelled",
-                ));
+                )
+                .into());
             }
         }
         if written != p.size {
             return Err(Error::archive(format!(
                 "entry {name:?} holds {written} bytes, not the {} it declares; the archive is corrupt",
                 p.size
-            )));
+            ))
+            .into());
         }
         out.flush().map_err(io_error)?;
         relative.push(rel);

@@ -67,7 +67,7 @@ pub use report_folder::{FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
 
 pub use qcc_radar_core::{
     sign, ArchiveLimits, Error, ErrorKind, OrderNo, PollSchedule, ReportInfo, ReportLink,
-    ReportStatus, ReportType, Result, RetryPolicy, DEFAULT_BASE_URL, VERSION,
+    ReportStatus, ReportType, Result, RetryPolicy, UnzipPassword, DEFAULT_BASE_URL, VERSION,
 };
 
 /// The core crate, for callers that need its lower-level pieces.
