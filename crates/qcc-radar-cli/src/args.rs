@@ -3,7 +3,8 @@
 //! The options every subcommand shares (`--json`, `--quiet`, `-v`, the base URL and the
 //! credentials) are global, so they may stand before or after the subcommand. The secret key is
 //! deliberately not an option: a value on the command line shows in `ps` and in shell history,
-//! so it comes from `QCC_SECRET_KEY` or from a file named by `--secret-key-file`.
+//! so it comes from `QCC_SECRET_KEY` or from a file named by `--secret-key-file`. The password of
+//! encrypted report archives likewise only comes from a file (`--unzip-password-file`).
 //! Values are parsed here into the core's types, so a bad report type or order number is a
 //! usage error (exit 2) before anything else happens.
 
@@ -65,6 +66,11 @@ pub struct GlobalArgs {
     /// A file holding the secret key (one trailing newline is ignored); else QCC_SECRET_KEY.
     #[arg(long, global = true, env = "QCC_SECRET_KEY_FILE", value_name = "PATH")]
     pub secret_key_file: Option<PathBuf>,
+    /// A file holding the password of encrypted report archives (one trailing newline is
+    /// ignored), for when getReportInfo gives none. Without a password an encrypted report is
+    /// kept as DIR/<orderNo>.zip (exit 7); run again with this option to extract it.
+    #[arg(long, global = true, env = "QCC_UNZIP_PASSWORD_FILE", value_name = "PATH")]
+    pub unzip_password_file: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -163,7 +169,9 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub port: u16,
     /// The fault scenario (normal, no_change, fail, slow, flaky, expired_link, quota,
-    /// bad_credentials, unsafe_archive, zip_bomb, clock_skew, large).
+    /// bad_credentials, unsafe_archive, zip_bomb, clock_skew, large, lost_answer, create_hangs,
+    /// stall, colliding_names, encrypted, encrypted_aes, encrypted_no_password). The encrypted
+    /// scenarios' archive password is `Sandbox unzip-Pa55`.
     #[arg(long, default_value = "normal", value_name = "NAME", value_parser = parse_scenario)]
     pub scenario: Scenario,
     /// getReportInfo answers P this many times per order before S (or F).

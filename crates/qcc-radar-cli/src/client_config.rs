@@ -32,9 +32,21 @@ fn non_empty_env(name: &str) -> Option<String> {
 /// Reads a secret key file given with the flag `flag`, dropping one trailing newline (`\n` or
 /// `\r\n`), as `echo` and editors leave one.
 pub fn read_secret_file(path: &Path, flag: &str) -> Result<String> {
+    read_text_file(path, flag, "secret key")
+}
+
+/// Reads the file of `--unzip-password-file`: the password of encrypted report archives, used
+/// exactly as written but for one trailing newline.
+pub fn read_unzip_password_file(path: &Path) -> Result<String> {
+    read_text_file(path, "--unzip-password-file", "unzip password")
+}
+
+/// Reads a file holding one secret (`what`), given with `flag`, dropping one trailing newline.
+/// The messages name the file, never its content.
+fn read_text_file(path: &Path, flag: &str, what: &str) -> Result<String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::config(format!(
-            "cannot read the secret key file {}: {e}; check {flag}",
+            "cannot read the {what} file {}: {e}; check {flag}",
             path.display()
         ))
     })?;
@@ -45,7 +57,7 @@ pub fn read_secret_file(path: &Path, flag: &str) -> Result<String> {
         .to_string();
     if text.is_empty() {
         return Err(Error::config(format!(
-            "the secret key file {} is empty; put the secret key in it",
+            "the {what} file {} is empty; put the {what} in it",
             path.display()
         )));
     }
@@ -107,6 +119,9 @@ pub fn builder(
     if let Some(schedule) = poll_override()? {
         b = b.poll_schedule(schedule);
     }
+    if let Some(path) = &global.unzip_password_file {
+        b = b.unzip_password(read_unzip_password_file(path)?);
+    }
     if let Some(p) = progress {
         b = b.on_progress(p);
     }
@@ -156,5 +171,18 @@ mod tests {
         assert!(e.message().contains("is empty"), "{e}");
         let e = read_secret_file(&dir.path().join("missing"), "--secret-key-file").unwrap_err();
         assert!(e.message().contains("--secret-key-file"), "{e}");
+    }
+
+    #[test]
+    fn an_unzip_password_keeps_its_spaces_and_is_never_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pw");
+        std::fs::write(&p, " pass word \n").unwrap();
+        assert_eq!(read_unzip_password_file(&p).unwrap(), " pass word ");
+        std::fs::write(&p, "\r\n").unwrap();
+        let e = read_unzip_password_file(&p).unwrap_err();
+        assert!(e.message().contains("unzip password file"), "{e}");
+        let e = read_unzip_password_file(&dir.path().join("missing")).unwrap_err();
+        assert!(e.message().contains("--unzip-password-file"), "{e}");
     }
 }
