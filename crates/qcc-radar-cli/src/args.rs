@@ -69,7 +69,12 @@ pub struct GlobalArgs {
     /// A file holding the password of encrypted report archives (one trailing newline is
     /// ignored), for when getReportInfo gives none. Without a password an encrypted report is
     /// kept as DIR/<orderNo>.zip (exit 7); run again with this option to extract it.
-    #[arg(long, global = true, env = "QCC_UNZIP_PASSWORD_FILE", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "QCC_UNZIP_PASSWORD_FILE",
+        value_name = "PATH"
+    )]
     pub unzip_password_file: Option<PathBuf>,
 }
 
