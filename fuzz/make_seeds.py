@@ -6,7 +6,8 @@
   plus a few shapes the vectors lack (a body cut off inside the signed link, the result first).
 - archive_name: every case of tests/vectors/archive_names.json (flag byte, raw name).
 - extract_zip: the sandbox's report archives (normal for day/week/month, unsafe_archive,
-  zip_bomb), downloaded through the `qcc-radar` binary's sandbox, plus a few built here.
+  zip_bomb), downloaded through the `qcc-radar` binary's sandbox, plus a few built here (among
+  them names that are one file on Windows or macOS).
 
 Run from anywhere: python3 fuzz/make_seeds.py [path/to/qcc-radar]. The seeds are committed; rerun
 this when the vectors or the sandbox's archives change. File names are content hashes, as
@@ -83,6 +84,12 @@ def built_zip(entries):
     return buf.getvalue()
 
 
+def built_twins():
+    """Names that are one file on Windows or macOS: case twins, NFC and NFD twins."""
+    put("extract_zip", built_zip([("Report.csv", b"1", zipfile.ZIP_STORED), ("report.csv", b"2", zipfile.ZIP_STORED)]))
+    put("extract_zip", built_zip([("\u00e9.txt", b"1", zipfile.ZIP_STORED), ("e\u0301.txt", b"2", zipfile.ZIP_STORED)]))
+
+
 def sandbox_zips(cli):
     env = {k: v for k, v in os.environ.items() if not k.startswith("QCC_")}
     for scenario in ["normal", "unsafe_archive", "zip_bomb"]:
@@ -118,6 +125,7 @@ def main():
     put("extract_zip", built_zip([("x.txt", b"x" * 5000, zipfile.ZIP_DEFLATED), ("y.txt", b"", zipfile.ZIP_STORED)]))
     put("extract_zip", built_zip([("../up.txt", b"up", zipfile.ZIP_STORED)]))
     put("extract_zip", built_zip([("dup.txt", b"1", zipfile.ZIP_STORED), ("dup.txt", b"2", zipfile.ZIP_STORED)]))
+    built_twins()
     sandbox_zips(cli)
     for t in sorted(os.listdir(SEEDS)):
         files = os.listdir(os.path.join(SEEDS, t))

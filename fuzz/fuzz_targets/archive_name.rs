@@ -1,8 +1,9 @@
 //! Zip entry-name decoding and the path-safety rules on arbitrary raw names.
 //!
 //! A name that passes must be a relative path of plain components that stays under any folder
-//! it is joined to, on Linux and when read by Windows rules (no `\`, `:`, drive, or component of
-//! only dots and spaces), with bounded lengths; judging is stable (the accepted path, judged
+//! it is joined to, on Linux and when read by Windows rules (no `\`, `:`, drive, component of
+//! only dots and spaces, component ending in a dot or space, `< > " | ? *`, or device name such
+//! as `CON` or `nul.txt`), with bounded lengths; judging is stable (the accepted path, judged
 //! again, is itself); a refusal is an `archive` error whose message is bounded and free of
 //! control characters (it is shown in logs and terminals).
 #![no_main]
@@ -10,7 +11,7 @@
 use std::path::{Component, Path};
 
 use libfuzzer_sys::fuzz_target;
-use qcc_radar_core::archive_name::{MAX_COMPONENT_BYTES, MAX_NAME_BYTES};
+use qcc_radar_core::archive_name::{windows_device_name, MAX_COMPONENT_BYTES, MAX_NAME_BYTES};
 use qcc_radar_core::{decode_entry_name, safe_entry_path, ErrorKind};
 use qcc_radar_fuzz::inputs::split_name;
 
@@ -31,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!c.contains(['/', '\\', ':', '\0']), "{c:?}");
                 assert!(!c.chars().any(char::is_control), "{c:?}");
                 assert!(!c.chars().all(|ch| ch == '.' || ch == ' '), "{c:?}");
+                assert!(!c.ends_with(['.', ' ']), "Windows would trim {c:?}");
+                assert!(!c.contains(['<', '>', '"', '|', '?', '*']), "{c:?}");
+                assert!(windows_device_name(c).is_none(), "{c:?} is a Windows device");
             }
             let rel = p.to_path_buf();
             assert!(rel.is_relative());

@@ -1,7 +1,9 @@
 //! Input layouts: how a fuzz input's bytes become the function's arguments.
 //!
 //! Kept byte-oriented and trivial so that seeds can be written by a script and a crash file read
-//! by eye.
+//! by eye; the whole-archive input ([`PlanInput`]) is a structure, like `extract_entries`'s.
+
+use arbitrary::Arbitrary;
 
 /// An API response: which endpoint answered, its Content-Type and its body.
 ///
@@ -58,4 +60,66 @@ impl<'a> Response<'a> {
 pub fn split_name(data: &[u8]) -> Option<(bool, &[u8])> {
     let (&flag, raw) = data.split_first()?;
     Some((flag & 1 == 1, raw))
+}
+
+/// Pieces of names that meet under case folding or Unicode normalisation, Windows device names,
+/// Windows's trimmed and forbidden characters, separators and GBK text: what an archive judged
+/// whole ([`PlanEntry`]) is built from, so that the fuzzer finds collisions quickly.
+pub const PLAN_PIECES: [&str; 40] = [
+    "a", "A", "b", "\u{e9}", "e\u{301}", "\u{c9}", "E\u{301}", "\u{df}", "\u{1e9e}", "ss",
+    "\u{17f}", "s", "S", "\u{212a}", "k", "\u{3a3}", "\u{3c3}", "\u{3c2}", "\u{130}", "i",
+    "\u{307}", "\u{fb01}", "fi", "\u{212b}", "\u{c5}", ".", " ", "/", "\\", "..", "CON", "nul",
+    "Com1", "LPT\u{b9}", ".txt", "?", "报告", "運", "\u{feff}", "\u{200d}",
+];
+
+/// An entry's name: raw bytes, or a string of [`PLAN_PIECES`] (each byte picks one).
+#[derive(Arbitrary, Clone, Debug)]
+pub enum PlanName {
+    /// Any bytes at all.
+    Raw(Vec<u8>),
+    /// Pieces, by index modulo their number.
+    Pieces(Vec<u8>),
+}
+
+impl PlanName {
+    /// The raw name bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        match self {
+            PlanName::Raw(b) => b.clone(),
+            PlanName::Pieces(ix) => ix
+                .iter()
+                .map(|&i| PLAN_PIECES[usize::from(i) % PLAN_PIECES.len()])
+                .collect::<String>()
+                .into_bytes(),
+        }
+    }
+}
+
+/// One entry of an archive judged by `qcc_radar_core::plan_archive`, as its central directory
+/// would declare it.
+#[derive(Arbitrary, Clone, Debug)]
+pub struct PlanEntry {
+    /// The name.
+    pub name: PlanName,
+    /// General-purpose bit 11.
+    pub utf8_flag: bool,
+    /// The Unix mode.
+    pub kind: crate::zip_builder::Kind,
+    /// General-purpose bit 0.
+    pub encrypted: bool,
+    /// The declared uncompressed size.
+    pub size: u32,
+    /// The declared compressed size.
+    pub compressed_size: u32,
+}
+
+/// A whole archive's declarations, for `archive_plan`.
+#[derive(Arbitrary, Clone, Debug)]
+pub struct PlanInput {
+    /// The entries, in order.
+    pub entries: Vec<PlanEntry>,
+    /// The archive's length in bytes.
+    pub archive_bytes: u32,
+    /// Whether the caller can decrypt.
+    pub decrypt: bool,
 }

@@ -28,7 +28,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn mode(self) -> Option<u32> {
+    /// The Unix mode stored in the external attributes, if any.
+    pub fn mode(self) -> Option<u32> {
         match self {
             Kind::NoMode => None,
             Kind::File => Some(0o100644),
