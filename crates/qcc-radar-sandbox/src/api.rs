@@ -266,7 +266,15 @@ pub(crate) fn report_info(state: &AppState, req: &Parts) -> Response {
                 report_type,
                 expires,
             );
-            json!({ "reportStatus": "S", "reportUrl": url })
+            match scenario {
+                // The older radar API's answer shape: the archive's password beside the link.
+                Scenario::Encrypted | Scenario::EncryptedAes => json!({
+                    "reportStatus": "S",
+                    "reportUrl": url,
+                    "unzipPassword": crate::UNZIP_PASSWORD,
+                }),
+                _ => json!({ "reportStatus": "S", "reportUrl": url }),
+            }
         }
     };
     answer(state, call, EP, 200, result)

@@ -22,6 +22,7 @@ use md5::{Digest, Md5};
 use qcc_radar_core::ReportType;
 use tokio::sync::OnceCell;
 
+use crate::encrypted_archive::Cipher;
 use crate::large_archive::{LargeArchive, LargeData};
 use crate::scenario::Scenario;
 use crate::zip_writer::{DosDateTime, Method, ZipWriter, DOS_ARCHIVE, MADE_BY_UNIX};
@@ -69,7 +70,7 @@ pub(crate) fn summary_csv(date: &str) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn lawsuits_csv(date: &str) -> Vec<u8> {
+pub(crate) fn lawsuits_csv(date: &str) -> Vec<u8> {
     format!(
         "\u{feff}企业名称,案号,案由,身份,发布日期\r\n\
          示例科技有限公司,（2023）京0105民初1234号,买卖合同纠纷,被告,{date}\r\n\
@@ -78,7 +79,7 @@ fn lawsuits_csv(date: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn changes_txt(date: &str) -> Vec<u8> {
+pub(crate) fn changes_txt(date: &str) -> Vec<u8> {
     format!(
         "样本贸易（上海）有限公司 工商变更\r\n\
          变更日期：{date}\r\n\
@@ -89,11 +90,11 @@ fn changes_txt(date: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-const README_TXT: &str = "本报告由企查查专业版风险监控生成（沙箱模拟数据）。\r\n\
+pub(crate) const README_TXT: &str = "本报告由企查查专业版风险监控生成（沙箱模拟数据）。\r\n\
      企业风险变化汇总.csv：监控企业的风险变化汇总；明细目录：各类风险的明细。\r\n";
 
 /// The date (China time) of `unix_secs`, as `YYYY-MM-DD`.
-fn china_date(modified: DosDateTime) -> String {
+pub(crate) fn china_date(modified: DosDateTime) -> String {
     let year = 1980 + (modified.date >> 9);
     let month = (modified.date >> 5) & 0x0f;
     let day = modified.date & 0x1f;
@@ -343,6 +344,18 @@ impl ArchiveStore {
                 ArchiveFile::memory(match scenario {
                     Scenario::UnsafeArchive => unsafe_zip(report_type, modified),
                     Scenario::ZipBomb => bomb_zip(report_type, modified),
+                    Scenario::Encrypted | Scenario::EncryptedNoPassword => {
+                        crate::encrypted_archive::encrypted_zip(
+                            report_type,
+                            modified,
+                            Cipher::ZipCrypto,
+                        )
+                    }
+                    Scenario::EncryptedAes => crate::encrypted_archive::encrypted_zip(
+                        report_type,
+                        modified,
+                        Cipher::Aes256,
+                    ),
                     _ => normal_zip(report_type, modified),
                 })
             })

@@ -36,6 +36,7 @@ mod app;
 mod archive;
 mod clock;
 mod config;
+mod encrypted_archive;
 mod large_archive;
 mod orders;
 mod range;
@@ -46,6 +47,7 @@ mod storage;
 mod zip_writer;
 
 pub use config::{SandboxConfig, DEFAULT_APP_KEY, DEFAULT_SECRET_KEY};
+pub use encrypted_archive::UNZIP_PASSWORD;
 pub use large_archive::MAX_LARGE_BYTES;
 pub use record::{Endpoint, RecordedRequest, MAX_RECORDED_REQUESTS};
 pub use sandbox::Sandbox;

@@ -57,11 +57,20 @@ pub enum Scenario {
     /// the rest at full speed. A download that keeps making progress must be resumed however
     /// long it has run.
     Stall,
+    /// `encrypted`: the report zip's files are encrypted with ZipCrypto (as the older radar
+    /// API's were), and getReportInfo's `S` answer carries the password as `unzipPassword`
+    /// ([`crate::UNZIP_PASSWORD`]).
+    Encrypted,
+    /// `encrypted_aes`: like `encrypted`, with AES-256 (WinZip AE-2) instead of ZipCrypto.
+    EncryptedAes,
+    /// `encrypted_no_password`: the report zip is encrypted with ZipCrypto, and getReportInfo
+    /// gives no `unzipPassword`: a client needs [`crate::UNZIP_PASSWORD`] from its own settings.
+    EncryptedNoPassword,
 }
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 15] = [
+    pub const ALL: [Scenario; 18] = [
         Scenario::Normal,
         Scenario::NoChange,
         Scenario::Fail,
@@ -77,6 +86,9 @@ impl Scenario {
         Scenario::LostAnswer,
         Scenario::CreateHangs,
         Scenario::Stall,
+        Scenario::Encrypted,
+        Scenario::EncryptedAes,
+        Scenario::EncryptedNoPassword,
     ];
 
     /// The scenario's snake_case name, as every binding and the CLI spell it.
@@ -97,6 +109,9 @@ impl Scenario {
             Scenario::LostAnswer => "lost_answer",
             Scenario::CreateHangs => "create_hangs",
             Scenario::Stall => "stall",
+            Scenario::Encrypted => "encrypted",
+            Scenario::EncryptedAes => "encrypted_aes",
+            Scenario::EncryptedNoPassword => "encrypted_no_password",
         }
     }
 
@@ -124,6 +139,11 @@ impl Scenario {
                 "the first createReport places the order, then holds its answer for `hang`"
             }
             Scenario::Stall => "the first download trickles half the archive slowly, then is cut",
+            Scenario::Encrypted => "the zip is ZipCrypto-encrypted; S answers carry unzipPassword",
+            Scenario::EncryptedAes => "the zip is AES-256-encrypted; S answers carry unzipPassword",
+            Scenario::EncryptedNoPassword => {
+                "the zip is ZipCrypto-encrypted; S answers carry no unzipPassword"
+            }
         }
     }
 }

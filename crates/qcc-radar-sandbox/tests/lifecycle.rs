@@ -48,7 +48,13 @@ fn defaults() {
             "unsafe_archive",
             "zip_bomb",
             "clock_skew",
-            "large"
+            "large",
+            "lost_answer",
+            "create_hangs",
+            "stall",
+            "encrypted",
+            "encrypted_aes",
+            "encrypted_no_password"
         ]
     );
     let e = "nope".parse::<Scenario>().unwrap_err().to_string();
