@@ -203,3 +203,46 @@ fn usage_errors_without_json_print_only_to_stderr() {
     r.expect_code(0);
     assert!(r.stdout.starts_with("qcc-radar "), "{}", r.stdout);
 }
+
+/// Plain http to another machine works (a test proxy, an intranet mirror) but is said: signed
+/// requests and report links would travel unencrypted. Loopback stays quiet.
+#[test]
+fn plain_http_to_another_machine_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = file.to_str().unwrap();
+    let mut c = bare();
+    c.env("QCC_APP_KEY", "k").env("QCC_SECRET_KEY", "s");
+    // The folder check fails after the client is built and before anything is sent.
+    let r = run_args(
+        c,
+        &[
+            "fetch",
+            "--type",
+            "day",
+            "--out",
+            out,
+            "--base-url",
+            "http://qcc.example",
+        ],
+    );
+    r.expect_code(2);
+    assert!(r.stderr.contains("plain http"), "{}", r.stderr);
+    let mut c = bare();
+    c.env("QCC_APP_KEY", "k").env("QCC_SECRET_KEY", "s");
+    let r = run_args(
+        c,
+        &[
+            "fetch",
+            "--type",
+            "day",
+            "--out",
+            out,
+            "--base-url",
+            "http://127.0.0.1:1",
+        ],
+    );
+    r.expect_code(2);
+    assert!(!r.stderr.contains("plain http"), "{}", r.stderr);
+}

@@ -209,6 +209,11 @@ impl ClientBuilder {
                 .or_else(|| env_value("QCC_BASE_URL"))
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
         )?;
+        if base_url.is_plain_http_off_machine() {
+            tracing::warn!(
+                "the base URL {base_url} is plain http to another machine: signed requests and report links travel unencrypted; use https"
+            );
+        }
         let mut user_agent = format!("qcc-radar/{VERSION}");
         if let Some(suffix) = self.user_agent_suffix.filter(|s| !s.trim().is_empty()) {
             user_agent.push(' ');
