@@ -5,8 +5,9 @@
 //! entries. The normal archive reproduces exactly that, because it is the hazard a client most
 //! often gets wrong (mojibake names, or a GBK trail byte read as a path separator). The fault
 //! scenarios change only the archive: `unsafe_archive` adds entries that escape the target
-//! folder, `zip_bomb` adds an entry with an absurd expansion ratio, `large` swaps in a big
-//! archive generated on the fly (see [`crate::large_archive`]).
+//! folder, `zip_bomb` adds an entry with an absurd expansion ratio, `colliding_names` adds two
+//! names that differ only in case, `large` swaps in a big archive generated on the fly (see
+//! [`crate::large_archive`]).
 //!
 //! Small archives are built once per sandbox and report type and shared as `Bytes`; the bomb's
 //! compressed stream is built once per process. Building happens lazily on the first download,
@@ -153,6 +154,32 @@ fn unsafe_zip(report_type: ReportType, modified: DosDateTime) -> Vec<u8> {
     link.version_made_by = MADE_BY_UNIX;
     link.external_attributes = (0o120_777 << 16) | DOS_ARCHIVE;
     w.add_with_header(link, b"/etc/passwd");
+    w.finish()
+}
+
+/// A normal summary, then `Report.csv` and `report.csv` in the same folder: distinct on Linux,
+/// one file on Windows and macOS (which ignore case), so the second would silently replace the
+/// first there.
+fn colliding_zip(report_type: ReportType, modified: DosDateTime) -> Vec<u8> {
+    let folder = report_folder(report_type);
+    let date = china_date(modified);
+    let mut w = ZipWriter::new(modified);
+    w.add_dir(gbk(&format!("{folder}/")));
+    w.add_file(
+        gbk(&format!("{folder}/企业风险变化汇总.csv")),
+        &summary_csv(&date),
+        Method::Deflated,
+    );
+    w.add_file(
+        gbk(&format!("{folder}/Report.csv")),
+        &summary_csv(&date),
+        Method::Deflated,
+    );
+    w.add_file(
+        gbk(&format!("{folder}/report.csv")),
+        &lawsuits_csv(&date),
+        Method::Deflated,
+    );
     w.finish()
 }
 
@@ -344,6 +371,7 @@ impl ArchiveStore {
                 ArchiveFile::memory(match scenario {
                     Scenario::UnsafeArchive => unsafe_zip(report_type, modified),
                     Scenario::ZipBomb => bomb_zip(report_type, modified),
+                    Scenario::CollidingNames => colliding_zip(report_type, modified),
                     Scenario::Encrypted | Scenario::EncryptedNoPassword => {
                         crate::encrypted_archive::encrypted_zip(
                             report_type,

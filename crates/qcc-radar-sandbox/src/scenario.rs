@@ -57,6 +57,10 @@ pub enum Scenario {
     /// the rest at full speed. A download that keeps making progress must be resumed however
     /// long it has run.
     Stall,
+    /// `colliding_names`: the report zip holds `风险监控日报/Report.csv` and
+    /// `风险监控日报/report.csv` beside a normal entry: two files on Linux, one on Windows and
+    /// macOS, so a client must refuse the archive rather than extract it differently per system.
+    CollidingNames,
     /// `encrypted`: the report zip's files are encrypted with ZipCrypto (as the older radar
     /// API's were), and getReportInfo's `S` answer carries the password as `unzipPassword`
     /// ([`crate::UNZIP_PASSWORD`]).
@@ -70,7 +74,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 18] = [
+    pub const ALL: [Scenario; 19] = [
         Scenario::Normal,
         Scenario::NoChange,
         Scenario::Fail,
@@ -86,6 +90,7 @@ impl Scenario {
         Scenario::LostAnswer,
         Scenario::CreateHangs,
         Scenario::Stall,
+        Scenario::CollidingNames,
         Scenario::Encrypted,
         Scenario::EncryptedAes,
         Scenario::EncryptedNoPassword,
@@ -109,6 +114,7 @@ impl Scenario {
             Scenario::LostAnswer => "lost_answer",
             Scenario::CreateHangs => "create_hangs",
             Scenario::Stall => "stall",
+            Scenario::CollidingNames => "colliding_names",
             Scenario::Encrypted => "encrypted",
             Scenario::EncryptedAes => "encrypted_aes",
             Scenario::EncryptedNoPassword => "encrypted_no_password",
@@ -139,6 +145,9 @@ impl Scenario {
                 "the first createReport places the order, then holds its answer for `hang`"
             }
             Scenario::Stall => "the first download trickles half the archive slowly, then is cut",
+            Scenario::CollidingNames => {
+                "the zip holds Report.csv and report.csv: one file on Windows and macOS"
+            }
             Scenario::Encrypted => "the zip is ZipCrypto-encrypted; S answers carry unzipPassword",
             Scenario::EncryptedAes => "the zip is AES-256-encrypted; S answers carry unzipPassword",
             Scenario::EncryptedNoPassword => {

@@ -1,12 +1,14 @@
-//! What the report zips hold: GBK names without the UTF-8 flag, hostile entries, the bomb, and
-//! the large archive generated on the fly.
+//! What the report zips hold: GBK names without the UTF-8 flag, hostile entries, the bomb, names
+//! that collide off Linux, and the large archive generated on the fly.
 
 mod common;
 
 use std::io::Read;
 
 use common::*;
-use qcc_radar_core::{safe_entry_path, ArchiveLimits, ReportType};
+use qcc_radar_core::{
+    plan_archive, safe_entry_path, ArchiveLimits, Encryption, EntryDescription, ReportType,
+};
 use qcc_radar_sandbox::{Sandbox, SandboxConfig, Scenario};
 
 #[test]
@@ -120,6 +122,53 @@ fn unsafe_archive_holds_escapes_and_a_symlink() {
     assert_eq!(entry_data(&zip, link), b"/etc/passwd");
     assert!(safe_entry_path("../escape.txt").is_err());
     assert!(safe_entry_path("/tmp/qcc-abs.txt").is_err());
+    for e in &entries {
+        assert_eq!(crc32fast::hash(&entry_data(&zip, e)), e.crc32);
+    }
+}
+
+#[test]
+fn colliding_names_differ_only_in_case_and_the_core_refuses_them() {
+    let sb = Sandbox::start(Scenario::CollidingNames).unwrap();
+    let zip = fetch_archive(&sb);
+    let entries = central_directory(&zip);
+    let names: Vec<String> = entries.iter().map(CdEntry::name).collect();
+    assert!(
+        names.contains(&"风险监控日报/Report.csv".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"风险监控日报/report.csv".to_string()),
+        "{names:?}"
+    );
+    // Each name alone is safe; together they are one file on Windows and macOS.
+    for name in &names {
+        safe_entry_path(name).unwrap();
+    }
+    let described: Vec<EntryDescription> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, e)| EntryDescription {
+            index,
+            raw_name: e.raw_name.clone(),
+            utf8_flag: e.flags & 0x0800 != 0,
+            unix_mode: None,
+            encrypted: false,
+            size: e.uncompressed_size,
+            compressed_size: e.compressed_size,
+        })
+        .collect();
+    let e = plan_archive(
+        &described,
+        zip.len() as u64,
+        &ArchiveLimits::default(),
+        Encryption::Refuse,
+    )
+    .unwrap_err();
+    assert!(
+        e.message().contains("Report.csv") && e.message().contains("report.csv"),
+        "{e}"
+    );
     for e in &entries {
         assert_eq!(crc32fast::hash(&entry_data(&zip, e)), e.crc32);
     }

@@ -52,6 +52,7 @@ fn defaults() {
             "lost_answer",
             "create_hangs",
             "stall",
+            "colliding_names",
             "encrypted",
             "encrypted_aes",
             "encrypted_no_password"

@@ -32,7 +32,11 @@ fn client_for(sb: &Sandbox) -> Client {
         .expect("client builds")
 }
 
-/// Every name under `dir`, recursively, relative to it.
+/// The folder's bookkeeping, which `fetch` and `download` keep beside the report: the order
+/// ledger and the folder's lock (tests/fault-matrix.json's `bookkeeping`).
+const BOOKKEEPING: [&str; 2] = ["qcc-radar-journal.json", ".qcc-radar.lock"];
+
+/// Every name under `dir`, recursively, relative to it, besides the [`BOOKKEEPING`].
 fn listing(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -42,6 +46,9 @@ fn listing(dir: &Path) -> Vec<String> {
         };
         for e in rd.flatten() {
             let p = e.path();
+            if d == dir && BOOKKEEPING.iter().any(|b| e.file_name() == *b) {
+                continue;
+            }
             out.push(p.strip_prefix(dir).unwrap().display().to_string());
             if p.is_dir() {
                 stack.push(p);
@@ -90,10 +97,11 @@ async fn normal_fetch_extracts_gbk_names_into_nested_folders() {
         "GBK names decoded into a nested folder: {names:?}"
     );
     assert_eq!(sb.orders_placed(), 1);
-    // Nothing but the archive and its folder: no temporary files.
+    // Nothing but the archive and its folder (and the bookkeeping): no temporary files.
     let top: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !BOOKKEEPING.contains(&n.as_str()))
         .collect();
     assert_eq!(top.len(), 2, "{top:?}");
 }
@@ -239,6 +247,50 @@ async fn zip_bomb_is_refused_and_leaves_nothing() {
 }
 
 #[tokio::test]
+async fn names_that_collide_off_linux_are_refused_with_the_order_and_leave_nothing() {
+    let sb = sandbox(Scenario::CollidingNames);
+    let dir = tempfile::tempdir().unwrap();
+    let e = client_for(&sb)
+        .fetch_report(ReportType::Day, dir.path())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Archive, "{e}");
+    let m = e.message();
+    assert!(m.contains("Report.csv") && m.contains("report.csv"), "{e}");
+    assert!(m.contains("differ only in case"), "{e}");
+    assert!(m.contains("ask QCC support"), "{e}");
+    let orders = sb.order_numbers();
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    assert_eq!(
+        e.order_no().map(|o| o.as_str().to_string()),
+        Some(orders[0].clone())
+    );
+    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+}
+
+#[tokio::test]
+async fn downloading_colliding_names_is_refused_with_the_order_and_leaves_nothing() {
+    let mut config = SandboxConfig::new(Scenario::CollidingNames);
+    config.secret_key = SECRET.to_string();
+    config.polls_until_ready = 0;
+    let sb = Sandbox::start_with(config).unwrap();
+    let client = client_for(&sb);
+    let dir = tempfile::tempdir().unwrap();
+    let order = client
+        .create_report(ReportType::Day)
+        .await
+        .unwrap()
+        .unwrap();
+    let e = client
+        .download_report(&order, dir.path())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Archive, "{e}");
+    assert_eq!(e.order_no(), Some(&order));
+    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+}
+
+#[tokio::test]
 async fn clock_skew_is_learned_from_the_date_header() {
     let sb = sandbox(Scenario::ClockSkew);
     let dir = tempfile::tempdir().unwrap();
@@ -340,5 +392,12 @@ async fn re_download_replaces_the_folder() {
     assert_eq!(again.files, first.files);
     assert!(!first.folder.join("stale.txt").exists());
     assert_eq!(sb.orders_placed(), 1);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    let top = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            !BOOKKEEPING.iter().any(|b| name == *b)
+        })
+        .count();
+    assert_eq!(top, 2);
 }
