@@ -238,6 +238,11 @@ fn clock_skew_is_115_until_corrected_from_date() {
 #[test]
 fn every_scenario_starts_and_answers() {
     for scenario in Scenario::ALL {
+        if matches!(scenario, Scenario::LostAnswer | Scenario::CreateHangs) {
+            // Their first createReport is placed but never answered, by design (qcc-radar's
+            // ledger tests hold clients to that).
+            continue;
+        }
         let sb = Sandbox::start(scenario).unwrap();
         assert_eq!(sb.scenario(), scenario);
         let r = create(&sb, ReportType::Month);
