@@ -216,7 +216,7 @@ impl PartWriter {
 /// Starts (does not wait for) the write-back of `len` bytes at `offset`, so the disk works
 /// while the network delivers; the final fsync is what makes them durable. Best effort.
 #[cfg(target_os = "linux")]
-fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+pub(crate) fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
     use std::os::fd::AsRawFd;
     let (Ok(offset), Ok(len)) = (
         libc::off64_t::try_from(offset),
@@ -232,7 +232,20 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
 
 /// Elsewhere the final fsync writes everything.
 #[cfg(not(target_os = "linux"))]
-fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+pub(crate) fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+
+/// Asks for `mode` less the umask (the kernel applies it), as a plain `File::create` (0666) or
+/// `create_dir` (0777) would, instead of a temporary file's owner-only 0600/0700: the kept
+/// archive and the extracted report get the permissions the user's other files get.
+pub(crate) fn with_umask_mode(builder: &mut tempfile::Builder<'_, '_>, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (builder, mode);
+}
 
 fn join_error(e: tokio::task::JoinError) -> Error {
     Error::new(
@@ -251,17 +264,18 @@ pub(crate) async fn download_archive(
 ) -> Result<DownloadedArchive> {
     let settings = &client.inner.settings;
     let final_path = out_dir.join(format!("{order_no}.zip"));
-    let part = tempfile::Builder::new()
-        .prefix(&ReportFolder::part_prefix(order_no))
-        .tempfile_in(out_dir)
-        .map_err(|e| {
-            Error::io(
-                "create the download's temporary file in",
-                out_dir,
-                &e,
-                "free space or fix the folder's permissions and run again",
-            )
-        })?;
+    let prefix = ReportFolder::part_prefix(order_no);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    with_umask_mode(&mut builder, 0o666);
+    let part = builder.tempfile_in(out_dir).map_err(|e| {
+        Error::io(
+            "create the download's temporary file in",
+            out_dir,
+            &e,
+            "free space or fix the folder's permissions and run again",
+        )
+    })?;
     let mut link = match link {
         Some(l) => l,
         None => fresh_link(client, order_no).await?,

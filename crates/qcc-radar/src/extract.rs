@@ -12,8 +12,8 @@
 //! while that file's fsync runs on another thread, and renames both only once both are done
 //! ([`Staged::commit`]), with one fsync of the folder for the two renames: the fsync of a large
 //! archive costs about as long as its extraction, so overlapping them takes one off the wall
-//! time. The extracted files themselves are not fsynced (the kept archive is the durable copy
-//! to extract again from).
+//! time. The extracted files are fsynced too (their write-back started as they are written),
+//! so that a folder under its final name, which the ledger records as `ready`, is durable.
 //!
 //! Encrypted entries (ZipCrypto or AES) are opened with the candidate passwords in turn (the
 //! report's `unzipPassword`, then the `unzip_password` setting): the first that every
@@ -32,7 +32,7 @@ use qcc_radar_core::{
 };
 
 use crate::client::Client;
-use crate::download::io_error;
+use crate::download::{io_error, start_writeback, with_umask_mode};
 use crate::progress::Progress;
 use crate::report_folder::{sync_dir, ReportFolder, OLD_EXTRACTION_PREFIX};
 
@@ -224,8 +224,13 @@ pub fn extract_zip_with_password(
 /// A file to extract, as the core's judgement planned it.
 type Planned = PlannedFile;
 
+/// How many bytes of an extracted file are written before their write-back is started.
+const WRITEBACK_BYTES: u64 = 8 * 1024 * 1024;
+
 fn zip_error(e: zip::result::ZipError) -> Error {
-    Error::archive(format!("the download is not a sound zip archive: {e}"))
+    Error::archive(format!(
+        "the downloaded report is not a zip archive qcc-radar can read ({e}); the storage may have sent an error page or a damaged file. It was not kept: run again to download it again (the order is kept), and if it happens again, ask QCC support about this order"
+    ))
 }
 
 /// Describes every entry as the zip declares it, and has the core judge them together
@@ -304,10 +309,11 @@ fn stage(
     let planned = plan(&mut zip, archive_bytes, limits)?;
     let password = choose_password(&mut zip, &planned, passwords)?;
 
-    let staging = tempfile::Builder::new()
-        .prefix(&ReportFolder::staging_prefix(order_no))
-        .tempdir_in(out_dir)
-        .map_err(io_error)?;
+    let prefix = ReportFolder::staging_prefix(order_no);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    with_umask_mode(&mut builder, 0o777);
+    let staging = builder.tempdir_in(out_dir).map_err(io_error)?;
     let mut relative = Vec::with_capacity(planned.len());
     let mut total_written: u64 = 0;
     let mut buf = vec![0u8; 256 * 1024];
@@ -339,6 +345,7 @@ fn stage(
             .open(&target)
             .map_err(io_error)?;
         let mut written: u64 = 0;
+        let mut kicked: u64 = 0;
         loop {
             let n = match entry.read(&mut buf) {
                 Ok(0) => break,
@@ -365,6 +372,11 @@ fn stage(
             limits.check_entry(&name, written, compressed)?;
             limits.check_total(total_written, archive_bytes)?;
             out.write_all(&buf[..n]).map_err(io_error)?;
+            // Start the write-back as it goes, so the fsync below has little left to wait for.
+            if written - kicked >= WRITEBACK_BYTES {
+                start_writeback(&out, kicked, written - kicked);
+                kicked = written;
+            }
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::new(
                     qcc_radar_core::ErrorKind::Cancelled,
@@ -381,10 +393,23 @@ fn stage(
             .into());
         }
         out.flush().map_err(io_error)?;
+        // Durable before the folder gets its final name: the ledger then says `ready`, and a
+        // re-run trusts what is on disk.
+        out.sync_data().map_err(io_error)?;
         relative.push(rel);
         progress(done as u64 + 1, count);
     }
 
+    // The folders' entries too (the staging folder's own rename is fsynced by the caller).
+    let mut folders: Vec<PathBuf> = relative
+        .iter()
+        .filter_map(|r| r.parent().map(|p| staging.path().join(p)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        sync_dir(&folder);
+    }
     Ok(Staged {
         dir: staging,
         relative,
@@ -407,8 +432,54 @@ fn replace_dir(staging: tempfile::TempDir, final_dir: &Path) -> Result<()> {
     let staged = staging.keep();
     if let Err(e) = std::fs::rename(&staged, final_dir) {
         let _ = std::fs::remove_dir_all(&staged);
+        // Put the older extraction back: a failed replacement must not lose it.
+        if let Some(aside) = &old {
+            if let Err(back) = std::fs::rename(aside.path().join("old"), final_dir) {
+                tracing::error!(
+                    "could not put the older extraction back at {}: {back}",
+                    final_dir.display()
+                );
+                // Keep it where it is rather than delete it with the temporary folder.
+                if let Some(aside) = old.take() {
+                    let kept = aside.keep();
+                    tracing::error!("the older extraction is kept in {}", kept.display());
+                }
+            }
+        }
         return Err(io_error(e));
     }
     drop(old);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The second rename (the new extraction into place) fails: the older extraction, already
+    /// moved aside, is put back rather than lost.
+    #[test]
+    fn a_failed_replacement_puts_the_older_extraction_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("JKDAY-1");
+        std::fs::create_dir(&final_dir).unwrap();
+        std::fs::write(final_dir.join("old.csv"), "old").unwrap();
+        let staging = tempfile::Builder::new()
+            .prefix(".JKDAY-1.extracting-")
+            .tempdir_in(dir.path())
+            .unwrap();
+        // Make the rename fail: the staged folder vanishes before it is moved.
+        std::fs::remove_dir(staging.path()).unwrap();
+        let e = replace_dir(staging, &final_dir).unwrap_err();
+        assert_eq!(e.kind(), qcc_radar_core::ErrorKind::Io);
+        assert_eq!(
+            std::fs::read_to_string(final_dir.join("old.csv")).unwrap(),
+            "old"
+        );
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, vec!["JKDAY-1"]);
+    }
 }

@@ -50,3 +50,35 @@ async fn a_download_that_keeps_making_progress_is_resumed_however_long_it_ran() 
     );
     assert_eq!(sb.orders_placed(), 1);
 }
+
+/// The kept archive, the extracted files and folders get the permissions a plain create would
+/// give under the process's umask, not a temporary file's owner-only ones.
+#[cfg(unix)]
+#[tokio::test]
+async fn archive_and_extracted_files_get_the_same_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::start(Scenario::Normal).unwrap();
+    let client = Client::builder()
+        .app_key(sb.app_key())
+        .secret_key(sb.secret_key())
+        .base_url(sb.base_url())
+        .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = client
+        .fetch_report(ReportType::Day, dir.path())
+        .await
+        .unwrap()
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let plain_file = dir.path().join("plain");
+    std::fs::write(&plain_file, "x").unwrap();
+    let plain_dir = dir.path().join("plain-dir");
+    std::fs::create_dir(&plain_dir).unwrap();
+    assert_eq!(mode(&report.archive), mode(&plain_file));
+    for f in &report.files {
+        assert_eq!(mode(f), mode(&plain_file), "{}", f.display());
+    }
+    assert_eq!(mode(&report.folder), mode(&plain_dir));
+}
