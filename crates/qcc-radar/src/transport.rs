@@ -295,9 +295,19 @@ fn unconfirmed(endpoint: &str, err: Error) -> Error {
         .with_server_message(err.server_message().unwrap_or_default())
 }
 
+/// Says how many attempts were made and, for a network failure, what to check.
 fn with_attempts(err: Error, attempts: u32) -> Error {
-    if attempts > 1 {
+    let err = if attempts > 1 {
         err.context(format!("after {attempts} attempts"))
+    } else {
+        err
+    };
+    if err.kind() == qcc_radar_core::ErrorKind::Transport && err.code().is_none() {
+        let message = format!(
+            "{}; check the network, any proxy (HTTPS_PROXY) and the base URL, then run again",
+            err.message()
+        );
+        Error::new(err.kind(), message).with_retryable(err.is_retryable())
     } else {
         err
     }
