@@ -143,8 +143,9 @@ pub fn plan_archive(
         }
         if entry.encrypted && encryption == Encryption::Refuse {
             return Err(Error::archive(format!(
-                "entry {shown:?} is encrypted and there is no password to decrypt it; \
-                 nothing was extracted"
+                "entry {shown:?} is encrypted and there is no password to decrypt it; nothing was \
+                 extracted: set the unzip_password setting (CLI: --unzip-password-file) and run \
+                 again"
             )));
         }
         limits.check_entry(&shown, entry.size, entry.compressed_size)?;
