@@ -465,6 +465,28 @@ fn warn_unfinished(ledger: &Ledger, key: &LedgerKey, folder: &ReportFolder) {
 mod tests {
     use super::*;
 
+    /// The period is the server's: a client that learned the server runs a day ahead files its
+    /// orders under the server's date.
+    #[test]
+    fn the_period_follows_the_servers_clock() {
+        let client = Client::builder()
+            .app_key("k")
+            .secret_key("s")
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap();
+        let local = client.ledger_key(ReportType::Day);
+        client.inner.clock.set_offset(86_400);
+        let server = client.ledger_key(ReportType::Day);
+        let tomorrow = report_period(
+            ReportType::Day,
+            i64::try_from(crate::ledger::unix_now()).unwrap() + 86_400,
+        );
+        assert_eq!(server.period, tomorrow);
+        assert_ne!(server.period, local.period);
+        assert_eq!(server.server, "http://127.0.0.1:1");
+    }
+
     #[test]
     fn utc_formats_a_known_time() {
         assert_eq!(utc(1_796_000_523), "2026-11-30 01:02:03 UTC");
