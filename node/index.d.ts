@@ -40,6 +40,11 @@ export type Scenario =
   | 'large'
   | 'lost_answer'
   | 'create_hangs'
+  | 'stall'
+  | 'colliding_names'
+  | 'encrypted'
+  | 'encrypted_aes'
+  | 'encrypted_no_password'
 
 /** Every error kind. */
 export declare const ERROR_KINDS: readonly ErrorKind[]

@@ -37,8 +37,12 @@ class Sandbox:
     runs ahead: 115 until the client corrects), ``large``, ``lost_answer`` (the first
     createReport places the order, then the connection is closed with no answer) and
     ``create_hangs`` (the first createReport places the order, then holds its answer until the
-    client's ``request_timeout`` gives up). In the last two a ledger-backed ``fetch_report``
-    raises ``UnconfirmedOrderError``; later createReports answer normally.
+    client's ``request_timeout`` gives up). In those two a ledger-backed ``fetch_report``
+    raises ``UnconfirmedOrderError``; later createReports answer normally. Also ``stall``
+    (the first download trickles in, then is cut: it is resumed), ``colliding_names``
+    (``Report.csv`` beside ``report.csv``: refused, since they collide on macOS and Windows),
+    ``encrypted`` and ``encrypted_aes`` (password given with the link) and
+    ``encrypted_no_password`` (the archive is kept and an ``ArchiveError`` asks for one).
 
     Example::
 
