@@ -41,7 +41,7 @@ cargo test --workspace --locked
 # The suites below may skip their own Rust lint and test steps: done above for the workspace.
 export QCC_WORKSPACE_CHECKED=1
 for suite in crates/qcc-radar-cli/ci.sh python/ci.sh node/ci.sh bindings/c/ci.sh bindings/java/ci.sh \
-  tests/ci.sh bench/ci.sh; do
+  tests/install/ci.sh tests/ci.sh bench/ci.sh; do
   if [ -f "$suite" ]; then
     step "$suite"
     bash "$suite"
