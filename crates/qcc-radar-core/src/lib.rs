@@ -31,6 +31,7 @@ pub mod request;
 pub mod response;
 pub mod retry_policy;
 pub mod status_code;
+pub mod tables;
 pub mod unzip_password;
 
 pub use archive_limits::ArchiveLimits;
