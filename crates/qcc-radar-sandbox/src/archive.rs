@@ -372,6 +372,7 @@ impl ArchiveStore {
                     Scenario::UnsafeArchive => unsafe_zip(report_type, modified),
                     Scenario::ZipBomb => bomb_zip(report_type, modified),
                     Scenario::CollidingNames => colliding_zip(report_type, modified),
+                    Scenario::Tables => crate::tables_report::tables_zip(report_type, modified),
                     Scenario::Encrypted | Scenario::EncryptedNoPassword => {
                         crate::encrypted_archive::encrypted_zip(
                             report_type,

@@ -44,6 +44,7 @@ mod record;
 mod sandbox;
 mod scenario;
 mod storage;
+mod tables_report;
 mod zip_writer;
 
 pub use config::{SandboxConfig, DEFAULT_APP_KEY, DEFAULT_SECRET_KEY};
@@ -53,3 +54,4 @@ pub use record::{Endpoint, RecordedRequest, MAX_RECORDED_REQUESTS};
 pub use sandbox::Sandbox;
 pub use scenario::{ParseScenarioError, Scenario};
 pub use storage::ACCESS_KEY_ID;
+pub use tables_report::tables_report_files;

@@ -70,11 +70,15 @@ pub enum Scenario {
     /// `encrypted_no_password`: the report zip is encrypted with ZipCrypto, and getReportInfo
     /// gives no `unzipPassword`: a client needs [`crate::UNZIP_PASSWORD`] from its own settings.
     EncryptedNoPassword,
+    /// `tables`: like `normal`, but the report holds what a real one may: the older API's
+    /// `corp.json`, `person.json` and `corp_news.json`, a GBK CSV digest with a malformed row,
+    /// a two-sheet xlsx workbook, an empty file and a text file, to read as tables.
+    Tables,
 }
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 19] = [
+    pub const ALL: [Scenario; 20] = [
         Scenario::Normal,
         Scenario::NoChange,
         Scenario::Fail,
@@ -94,6 +98,7 @@ impl Scenario {
         Scenario::Encrypted,
         Scenario::EncryptedAes,
         Scenario::EncryptedNoPassword,
+        Scenario::Tables,
     ];
 
     /// The scenario's snake_case name, as every binding and the CLI spell it.
@@ -118,6 +123,7 @@ impl Scenario {
             Scenario::Encrypted => "encrypted",
             Scenario::EncryptedAes => "encrypted_aes",
             Scenario::EncryptedNoPassword => "encrypted_no_password",
+            Scenario::Tables => "tables",
         }
     }
 
@@ -152,6 +158,9 @@ impl Scenario {
             Scenario::EncryptedAes => "the zip is AES-256-encrypted; S answers carry unzipPassword",
             Scenario::EncryptedNoPassword => {
                 "the zip is ZipCrypto-encrypted; S answers carry no unzipPassword"
+            }
+            Scenario::Tables => {
+                "the report holds JSON envelopes, a GBK CSV, a two-sheet xlsx and an empty file"
             }
         }
     }
