@@ -72,3 +72,13 @@ pub use qcc_radar_core::{
 
 /// The core crate, for callers that need its lower-level pieces.
 pub use qcc_radar_core as core;
+
+/// A report's contents as tables (the `qcc-radar-tables` crate): [`Report::tables`] and
+/// [`read_tables`] give [`tables::Tables`], each [`tables::Table`] an Arrow record batch with
+/// typed rows, Arrow IPC bytes and an Arrow C stream for the bindings.
+#[cfg(feature = "tables")]
+pub use qcc_radar_tables as tables;
+
+/// Reads every file under a report folder already on disk into tables (see [`tables`]).
+#[cfg(feature = "tables")]
+pub use qcc_radar_tables::read_tables;
