@@ -45,6 +45,7 @@ export type Scenario =
   | 'encrypted'
   | 'encrypted_aes'
   | 'encrypted_no_password'
+  | 'tables'
 
 /** Every error kind. */
 export declare const ERROR_KINDS: readonly ErrorKind[]

@@ -55,7 +55,8 @@ fn defaults() {
             "colliding_names",
             "encrypted",
             "encrypted_aes",
-            "encrypted_no_password"
+            "encrypted_no_password",
+            "tables"
         ]
     );
     let e = "nope".parse::<Scenario>().unwrap_err().to_string();
