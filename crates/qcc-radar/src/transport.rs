@@ -235,11 +235,19 @@ pub(crate) async fn call_api<T>(
             }
             Err(e) => {
                 let before = failed_before_sending(&e);
-                let err = Error::transport(format!(
-                    "{endpoint} could not reach {}: {}",
-                    settings.base_url,
-                    describe(e)
-                ));
+                let err = if before {
+                    Error::transport(format!(
+                        "{endpoint} could not reach {}: {}",
+                        settings.base_url,
+                        describe(e)
+                    ))
+                } else {
+                    Error::transport(format!(
+                        "{endpoint} was sent to {} but its answer did not arrive: {}",
+                        settings.base_url,
+                        describe(e)
+                    ))
+                };
                 Err((err, !before))
             }
         };
@@ -287,7 +295,7 @@ fn is_refusal(err: &Error) -> bool {
 /// timeout, a 5xx page, a 200 without an order number. The order may exist.
 fn unconfirmed(endpoint: &str, err: Error) -> Error {
     let message = format!(
-        "{endpoint} was sent but no usable answer came back ({}); an order may have been placed and billed, so check QCC's order list before ordering again",
+        "{endpoint} got no usable answer ({}); an order may have been placed and billed, so check QCC's order list before ordering again",
         err.message()
     );
     Error::new(qcc_radar_core::ErrorKind::UnconfirmedOrder, message)
