@@ -25,7 +25,8 @@ const INT: u8 = 1;
 const FLOAT: u8 = 2;
 const DATE: u8 = 4;
 const DATETIME: u8 = 8;
-const ALL: u8 = INT | FLOAT | DATE | DATETIME;
+const BOOL: u8 = 16;
+const ALL: u8 = INT | FLOAT | DATE | DATETIME | BOOL;
 
 /// The largest integer a double holds exactly (2^53): integers beyond it are never mixed into
 /// a float column.
@@ -36,7 +37,8 @@ const EXACT_IN_F64: i64 = 1 << 53;
 pub enum Cell<'a> {
     /// No value (an empty CSV field, a missing JSON key, an empty workbook cell).
     Empty,
-    /// Text of unknown type (CSV): may be read as a number, a date or a date-time.
+    /// Text of unknown type (CSV): may be read as a number, a date, a date-time or a boolean
+    /// (`true`/`false` in any of three casings).
     Text(&'a str),
     /// Text the source typed as text (a JSON string, a workbook text cell): may be read as a
     /// date or a date-time, never as a number.
@@ -211,6 +213,9 @@ fn render_when(ms: i64) -> String {
 fn text_mask(s: &str, can: u8, numbers: bool) -> u8 {
     let mut m = 0;
     if numbers {
+        if can & BOOL != 0 && matches!(s, "true" | "false" | "TRUE" | "FALSE" | "True" | "False") {
+            m |= BOOL;
+        }
         if can & INT != 0 && is_plain_int(s) {
             m |= INT;
         }
@@ -329,7 +334,7 @@ impl ColumnBuilder {
                 let rendered = v.iter().map(|&x| Some(render_float(x))).collect();
                 (rendered, if integral { INT | FLOAT } else { FLOAT })
             }
-            Repr::Bool(v) => (v.iter().map(|b| Some(b.to_string())).collect(), 0),
+            Repr::Bool(v) => (v.iter().map(|b| Some(b.to_string())).collect(), BOOL),
             Repr::When(v) => {
                 let timed = v.iter().any(|ms| ms.rem_euclid(MS_PER_DAY) != 0);
                 let rendered = v.iter().map(|&ms| Some(render_when(ms))).collect();
@@ -404,7 +409,7 @@ impl ColumnBuilder {
                     self.repr = Repr::Bool(v);
                     self.mark(true);
                 }
-                _ => self.push_rendered(if x { "true" } else { "false" }, 0),
+                _ => self.push_rendered(if x { "true" } else { "false" }, BOOL),
             },
             Cell::When(ms) => match &mut self.repr {
                 Repr::When(v) => {
@@ -515,6 +520,10 @@ impl ColumnBuilder {
                         values: buf,
                         offsets,
                     }
+                } else if can & BOOL != 0 {
+                    let mut out = Vec::with_capacity(n);
+                    texts(&mut |s| out.push(s.is_some_and(|s| s.eq_ignore_ascii_case("true"))));
+                    ColumnData::Bool(out)
                 } else if can & INT != 0 {
                     let mut out = Vec::with_capacity(n);
                     texts(&mut |s| out.push(s.map_or(0, |s| s.parse().unwrap_or(0))));
@@ -721,6 +730,12 @@ mod tests {
         assert_eq!(col(&[Str("11")]).kind(), ColumnKind::Text);
         assert_eq!(col(&[Str("2024-05-01")]).kind(), ColumnKind::Date);
         assert_eq!(col(&[Empty, Empty]).kind(), ColumnKind::Text);
+        assert_eq!(
+            col(&[Text("TRUE"), Text("false")]).data,
+            ColumnData::Bool(vec![true, false])
+        );
+        assert_eq!(col(&[Text("true"), Text("是")]).kind(), ColumnKind::Text);
+        assert_eq!(col(&[Str("true")]).kind(), ColumnKind::Text);
     }
 
     #[test]
