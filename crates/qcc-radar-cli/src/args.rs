@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use qcc_radar::{OrderNo, ReportType};
 use qcc_radar_sandbox::Scenario;
 
@@ -97,6 +97,24 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Run the whole fetch against an in-process emulator: no credentials needed.
     Demo(DemoArgs),
+    /// Read a report folder's files (JSON, CSV, xlsx/xls) as tables: a summary, or each table
+    /// written out as CSV, JSON Lines or Parquet.
+    Tables(TablesArgs),
+}
+
+/// `tables`.
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    /// The report folder (DIR/<orderNo>/ after a fetch), or any folder of report files.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The format --to writes: csv (UTF-8 with a byte-order mark, for Excel), jsonl or parquet.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "to")]
+    pub format: Option<ExportFormat>,
+    /// Write every table into this folder (as csv unless --format says otherwise), keeping the
+    /// report's sub-folders; without it, print a summary.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
 }
 
 /// `fetch`.
@@ -119,6 +137,32 @@ pub struct FetchArgs {
     /// QCC's order list after exit 8 (unconfirmed_order).
     #[arg(long, value_name = "ORDER_NO", value_parser = parse_order_no)]
     pub order: Option<OrderNo>,
+    /// Also write the report's tables next to it, into DIR/<orderNo>.tables/, as csv (UTF-8
+    /// with a byte-order mark), jsonl or parquet; the JSON result lists them under "exports".
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<ExportFormat>,
+}
+
+/// A format tables are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// UTF-8 CSV with a byte-order mark (for Excel), CRLF line ends.
+    Csv,
+    /// JSON Lines: one object per row, keys in column order.
+    Jsonl,
+    /// Apache Parquet (snappy), with the Arrow schema and its metadata.
+    Parquet,
+}
+
+impl ExportFormat {
+    /// The file extension, also the format's name.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Parquet => "parquet",
+        }
+    }
 }
 
 /// `create`.

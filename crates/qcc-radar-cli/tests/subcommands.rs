@@ -425,6 +425,7 @@ fn demo_runs_the_whole_fetch_without_credentials() {
             "files",
             "out",
             "base_url",
+            "tables",
         ],
     );
     assert_eq!(v["status"], "ready");

@@ -27,6 +27,50 @@ struct DemoOut {
     report: ReportOut,
     out: String,
     base_url: String,
+    /// The report's tables and their row counts (`qcc-radar tables` shows more).
+    tables: Vec<DemoTable>,
+}
+
+/// One table the demo found.
+#[derive(Serialize)]
+struct DemoTable {
+    name: String,
+    rows: usize,
+}
+
+/// The report's tables, by name and row count, and a few lines for people; nothing when
+/// there is no report or it cannot be read (the demo's point is the fetch).
+async fn table_summary(out: &std::path::Path, report: &ReportOut) -> (Vec<DemoTable>, String) {
+    let Some(order) = &report.order_no else {
+        return (Vec::new(), String::new());
+    };
+    let folder = out.join(order);
+    let read = tokio::task::spawn_blocking(move || qcc_radar::read_tables(&folder)).await;
+    let Ok(Ok(tables)) = read else {
+        return (Vec::new(), String::new());
+    };
+    let found: Vec<DemoTable> = tables
+        .iter()
+        .map(|t| DemoTable {
+            name: t.name().to_string(),
+            rows: t.num_rows(),
+        })
+        .collect();
+    let total: usize = found.iter().map(|t| t.rows).sum();
+    let mut s = format!(
+        "\nThe report holds {total} rows in {} tables:\n",
+        found.len()
+    );
+    for t in &found {
+        s.push_str(&format!("  {:>5} rows  {}\n", t.rows, t.name));
+    }
+    if let Some(order) = &report.order_no {
+        s.push_str(&format!(
+            "See their columns with: qcc-radar tables {}\n",
+            out.join(order).display()
+        ));
+    }
+    (found, s)
 }
 
 /// Runs `demo`.
@@ -63,6 +107,8 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<Success, Failure> {
     let base_url = sandbox.base_url();
     super::sandbox::stop(sandbox).await;
     let (report, mut human) = result?;
+    let (tables, summary) = table_summary(&out, &report).await;
+    human.push_str(&summary);
     human.push_str(&format!(
         "\nThat was the demo against an in-process sandbox; the files are in {}.\n\
 For real reports: export QCC_APP_KEY=... QCC_SECRET_KEY=... and run\n  qcc-radar fetch --type day --out /path/to/reports\n",
@@ -72,6 +118,7 @@ For real reports: export QCC_APP_KEY=... QCC_SECRET_KEY=... and run\n  qcc-radar
         report,
         out: path_text(&out),
         base_url,
+        tables,
     };
     Ok(Success::new(&demo, human))
 }

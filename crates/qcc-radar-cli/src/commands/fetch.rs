@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use qcc_radar::{Client, FetchOptions, Progress, ProgressFn, ReportFolder, ReportType};
 
+use serde::Serialize;
+
+use super::tables::{self, ExportFormat};
 use super::{prepare_out, Ctx};
 use crate::args::FetchArgs;
 use crate::client_config;
@@ -31,7 +34,49 @@ pub async fn run(ctx: &Ctx, args: FetchArgs) -> Result<Success, Failure> {
         options = options.order_no(o);
     }
     let (report, human) = fetch_into(ctx, &client, args.report_type, &out, &options).await?;
-    Ok(Success::new(&report, human))
+    match args.export {
+        None => Ok(Success::new(&report, human)),
+        Some(format) => {
+            let (exports, more) = export_tables(&out, &report, format).await?;
+            let out = FetchOut { report, exports };
+            Ok(Success::new(&out, human + &more))
+        }
+    }
+}
+
+/// `fetch`'s object with `--export`: the report's keys, then `"exports"`, the files written.
+#[derive(Serialize)]
+struct FetchOut {
+    #[serde(flatten)]
+    report: ReportOut,
+    exports: Vec<String>,
+}
+
+/// `--export`: the report's tables into `DIR/<orderNo>.tables/` (nothing for no change); the
+/// files written and a line for people.
+async fn export_tables(
+    out: &Path,
+    report: &ReportOut,
+    format: ExportFormat,
+) -> Result<(Vec<String>, String), Failure> {
+    let Some(order) = &report.order_no else {
+        return Ok((Vec::new(), String::new()));
+    };
+    let to = out.join(format!("{order}.tables"));
+    let e = tables::export_blocking(out.join(order), Some(to.clone()), format)
+        .await
+        .map_err(|e| {
+            Failure::from(e.context("the report is fetched, but exporting its tables failed"))
+                .with_order(qcc_radar::OrderNo::new(order).ok())
+        })?;
+    let files = e.files();
+    let more = format!(
+        "tables:  {} written as {} to {}\n",
+        files.len(),
+        format.ext(),
+        to.display()
+    );
+    Ok((files, more))
 }
 
 /// A progress callback that also notes the order being worked on, so an interrupt can name it,

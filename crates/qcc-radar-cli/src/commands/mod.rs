@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod sandbox;
 pub mod sign;
 pub mod status;
+pub mod tables;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Success, Failure> {
             Command::Download(a) => download::run(ctx, a).await,
             Command::Sign(a) => sign::run(ctx, a),
             Command::Demo(a) => demo::run(ctx, a).await,
+            Command::Tables(a) => tables::run(ctx, a).await,
             Command::Sandbox(_) => unreachable!("handled above"),
         }
     };
