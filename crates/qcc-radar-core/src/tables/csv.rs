@@ -67,13 +67,15 @@ enum State {
     },
 }
 
-/// What decoding has met so far.
-#[derive(Clone, Copy, Debug, Default)]
+/// What decoding has met so far, and its scratch space.
+#[derive(Clone, Debug, Default)]
 struct Stats {
     /// Fields with bytes that were not valid in the encoding.
     invalid: usize,
     /// Fields with valid non-ASCII text.
     non_ascii: usize,
+    /// Where GB18030 fields are decoded before they are appended to their column.
+    scratch: String,
 }
 
 fn decode_into(encoding: TextEncoding, bytes: &[u8], buf: &mut String, stats: &mut Stats) {
@@ -94,12 +96,20 @@ fn decode_into(encoding: TextEncoding, bytes: &[u8], buf: &mut String, stats: &m
             }
         },
         TextEncoding::Gb18030 => {
+            // Into a reused scratch `str`, then appended: `Decoder::decode_to_string` would
+            // first make the column's whole spare capacity (reserved for the file) part of the
+            // string, once per field, which made a 200,000-row GBK file 25 times slower.
             let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
             let need = decoder
                 .max_utf8_buffer_length(bytes.len())
                 .unwrap_or(bytes.len() * 4);
-            buf.reserve(need);
-            let (_, _, had_errors) = decoder.decode_to_string(bytes, buf, true);
+            let scratch = &mut stats.scratch;
+            if scratch.len() < need {
+                *scratch = "\0".repeat(need.max(256));
+            }
+            let (_, _, written, had_errors) =
+                decoder.decode_to_str(bytes, scratch.as_mut_str(), true);
+            buf.push_str(&scratch[..written]);
             if had_errors {
                 stats.invalid += 1;
             } else {
