@@ -75,6 +75,10 @@ if [ "$BUILD" = 1 ]; then
       warn "the qcc_radar wheel did not build: the Python rows will be skipped"
       "$VENV/bin/python" -m pip uninstall -q -y qcc-radar 2>/dev/null || true
     fi
+    # The tables figure's baselines (full runs only; quick runs skip that figure).
+    if [ "$QUICK" = 0 ] && ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check pandas python-calamine; then
+      warn "pandas or python-calamine did not install: the tables figure's Python rows will be skipped"
+    fi
   else
     warn "no Python venv (python3-venv missing?): the Python rows will be skipped"
   fi

@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Dict, List
 
-from .figures import concurrency, download, micro, per_call, sandbox_load, startup
+from .figures import concurrency, download, micro, per_call, sandbox_load, startup, tables
 from .table import Row, markdown_table, text_table
 from .tools import HarnessError, Tools, fresh_dir
 
@@ -33,6 +33,7 @@ FIGURES: Dict[str, Callable[[Tools], List[Row]]] = {
     "startup": startup.measure,
     "sandbox": sandbox_load.measure,
     "micro": micro.measure,
+    "tables": tables.measure,
 }
 
 

@@ -4,6 +4,8 @@
 //! qcc-radar-bench report-info client|reqwest|reqwest-timeouts ORDER_NO SECONDS [WARMUP_CALLS]
 //! qcc-radar-bench waits N POLL_MS TIMEOUT_SECS
 //! qcc-radar-bench load ORDER_NO SECONDS CONNECTIONS
+//! qcc-radar-bench tables-gen DIR ROWS        (no server: writes DIR/digest.xlsx and DIR/digest-gbk.csv)
+//! qcc-radar-bench tables-read FILE           (no server: one file into Arrow, timed)
 //! ```
 //!
 //! The server is a `qcc-radar sandbox` process on 127.0.0.1 named by `QCC_BASE_URL`, with
@@ -13,6 +15,7 @@
 mod load;
 mod proc_status;
 mod report_info;
+mod tables;
 mod waits;
 
 use std::process::ExitCode;
@@ -67,6 +70,18 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn run(args: &[String]) -> Result<String, String> {
+    match args.first().map(String::as_str) {
+        Some("tables-gen") => {
+            let dir = args.get(1).ok_or("missing DIR")?;
+            let n = number(args.get(2), "ROWS")?.clamp(1, 10_000_000);
+            return tables::generate(std::path::Path::new(dir), n);
+        }
+        Some("tables-read") => {
+            let file = args.get(1).ok_or("missing FILE")?;
+            return tables::read(std::path::Path::new(file));
+        }
+        _ => {}
+    }
     let target = Target::from_env()?;
     match args.first().map(String::as_str) {
         Some("report-info") => {
