@@ -219,7 +219,7 @@ pub struct SandboxArgs {
     pub port: u16,
     /// The fault scenario (normal, no_change, fail, slow, flaky, expired_link, quota,
     /// bad_credentials, unsafe_archive, zip_bomb, clock_skew, large, lost_answer, create_hangs,
-    /// stall, colliding_names, encrypted, encrypted_aes, encrypted_no_password). The encrypted
+    /// stall, colliding_names, encrypted, encrypted_aes, encrypted_no_password, tables). The encrypted
     /// scenarios' archive password is `Sandbox unzip-Pa55`.
     #[arg(long, default_value = "normal", value_name = "NAME", value_parser = parse_scenario)]
     pub scenario: Scenario,
