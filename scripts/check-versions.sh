@@ -12,7 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-exec python3 - "$@" <<'PY'
+# python3, or python where only that exists (the Windows runners of the release workflow).
+py_bin="${PYTHON:-python3}"
+command -v "$py_bin" >/dev/null || py_bin=python
+exec "$py_bin" - "$@" <<'PY'
 import json, pathlib, re, sys
 try:
     import tomllib

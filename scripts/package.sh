@@ -326,6 +326,9 @@ step_java_native() {
 
 step_jar() {
   local natives="${QCC_JAVA_NATIVES:-$WORK/java-natives}"
+  # Absolute: Maven resolves a relative resource folder against bindings/java.
+  [ -d "$natives" ] || die "no folder $natives (QCC_JAVA_NATIVES)"
+  natives="$(cd "$natives" && pwd)"
   step "jar with native/{$(cd "$natives" && ls | paste -sd, -)} (mvn package -Prelease, no cargo)"
   mkdir -p "$DIST"
   [ -n "$(find "$natives" -type f 2>/dev/null)" ] || die "no JNI library under $natives"
