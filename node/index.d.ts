@@ -163,7 +163,85 @@ export interface Report {
   folder: string
   /** The extracted files, sorted. */
   files: string[]
+  /**
+   * The report's files read as tables, off the event loop, with no request: `readTables(folder)`.
+   * (A non-enumerable method: `JSON.stringify` and `assert.deepEqual` see only the data.)
+   */
+  tables(): Promise<Tables>
 }
+
+/** A column's type, as the values of `rows()` and the Arrow schema carry it. */
+export type ColumnKind = 'text' | 'int' | 'float' | 'bool' | 'date' | 'datetime'
+
+/**
+ * One value of `Table#rows()`:
+ * - `int`: a `number`; every value of a column holding an integer beyond ±(2^53 − 1) is a
+ *   `bigint` instead (one JS type per column, nothing rounded; `JSON.stringify` needs a replacer);
+ * - `float`: a `number`; `bool`: a `boolean`; `text`: a `string`;
+ * - `date`: `'YYYY-MM-DD'`; `datetime`: `'YYYY-MM-DDTHH:MM:SS'` (`.fff` when it has
+ *   milliseconds), Beijing wall-clock time with no zone (`new Date(value + '+08:00')` is the instant);
+ * - `null` for a missing value.
+ */
+export type CellValue = string | number | bigint | boolean | null
+
+/** A file, or a workbook sheet, that is not a table. */
+export interface SkippedFile {
+  /** Named as a table would be (`说明.txt`, `汇总.xlsx#图表`). */
+  readonly name: string
+  /** The file. */
+  readonly path: string
+  /** Why, as a stable code. */
+  readonly kind: 'empty' | 'empty_sheet' | 'binary' | 'unknown_extension' | 'not_a_table' | 'unreadable'
+  /** Why, as a sentence (`empty file`). */
+  readonly reason: string
+}
+
+/** A report's tables, sorted by name (a workbook's sheets in workbook order), and what was skipped. */
+export type Tables = Table[] & {
+  /** The files and sheets that are not tables, each with the reason, sorted by name. */
+  readonly skipped: readonly SkippedFile[]
+}
+
+/**
+ * One table of a report: a JSON file (an array of records, or the older API's envelope whose
+ * `result` is one), a CSV file (UTF-8, UTF-8 with BOM or GBK/GB18030) or one workbook sheet.
+ * The rows stay in Rust as an Arrow record batch until asked for.
+ */
+export declare class Table {
+  private constructor()
+  /** The file's path inside the report (`/` separators), `#sheet` added for a workbook sheet. */
+  readonly name: string
+  /** The file it was read from. */
+  readonly path: string
+  /** The workbook sheet it was read from, or `null`. */
+  readonly sheet: string | null
+  /** A text file's encoding (`UTF-8`, `UTF-8 with BOM`, `GB18030` …), `null` for a sheet. */
+  readonly encoding: string | null
+  /** The column names as the source wrote them (a repeated name gets `_2`, a blank one `column_N`). */
+  readonly columns: readonly string[]
+  /** Each column's type, in column order. */
+  readonly columnKinds: readonly ColumnKind[]
+  /** How many rows. */
+  readonly numRows: number
+  /** Lines above the header row (a title, a "generated at" line), kept rather than dropped. */
+  readonly preamble: readonly string[]
+  /**
+   * The rows, each a plain object keyed by column name (see `CellValue`); a new array on every
+   * call. A CSV row that does not fit the header keeps its text in `_raw_row`, its cells `null`.
+   */
+  rows(): Record<string, CellValue>[]
+  /**
+   * The table as an Arrow IPC stream (schema with its metadata, one record batch):
+   * `tableFromIPC(table.toArrowIPC())` with `apache-arrow`.
+   */
+  toArrowIPC(): Buffer
+}
+
+/**
+ * Reads every file under `folder` (a report's extracted folder) into tables, off the event
+ * loop. Rejects with kind `io` when the folder cannot be read.
+ */
+export declare function readTables(folder: string): Promise<Tables>
 
 /** Options of a call that can be aborted. */
 export interface SignalOptions {
@@ -185,6 +263,13 @@ export interface FetchOptions extends WaitOptions {
    * again for a period already fetched. It pays for another report.
    */
   newOrder?: boolean
+  /**
+   * Resume this order as the period's report instead of ordering: after an `unconfirmed_order`,
+   * the order you found in QCC's order list. It is waited for, downloaded and recorded in the
+   * ledger, so later runs return it. Excludes `newOrder`; an order of another report type is a
+   * `config` error.
+   */
+  orderNo?: string
 }
 
 /**
@@ -215,7 +300,7 @@ export declare class Client {
    * re-run for the same server, app key, report type and period returns the same result
    * without ordering again, resumes an unfinished order, and rejects with `unconfirmed_order`
    * (ordering nothing) when an earlier createReport's answer was lost. `newOrder: true`
-   * orders anyway.
+   * orders anyway; `orderNo` resumes that order instead of ordering.
    */
   fetchReport(reportType: ReportType, outDir: string, options?: FetchOptions): Promise<Report | null>
   /** Cancels running calls, releases connections, refuses further calls. */
@@ -274,6 +359,8 @@ export declare class Sandbox {
   clientOptions(): { baseUrl: string; appKey: string; secretKey: string }
   /** Orders placed (createReport answered 200): what the real API would bill. */
   ordersPlaced(): number
+  /** Every order placed, oldest first: QCC's order list as the console shows it. */
+  orderNumbers(): string[]
   count(endpoint: SandboxEndpoint): number
   requests(): SandboxRequest[]
   close(): Promise<void>

@@ -12,6 +12,7 @@
 
 const native = require('./native.js')
 const { QccError, ERROR_KINDS, fromNative, configError, abortError } = require('./errors.js')
+const { Table, readTables } = require('./tables.js')
 
 /** The report types: daily, weekly and monthly digests. */
 const REPORT_TYPES = Object.freeze(['day', 'week', 'month'])
@@ -106,14 +107,14 @@ function checkString(value, name) {
 
 /**
  * Checks a call's options object: only `allowed` names, a sane `timeoutMs`, a real signal, a
- * boolean `newOrder`.
+ * boolean `newOrder`, a string `orderNo`.
  * @param {unknown} options
  * @param {string[]} allowed
- * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined, newOrder: boolean | undefined}}
+ * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined, newOrder: boolean | undefined, orderNo: string | undefined}}
  */
 function checkCallOptions(options, allowed) {
   if (options === undefined || options === null) {
-    return { timeoutMs: undefined, signal: undefined, newOrder: undefined }
+    return { timeoutMs: undefined, signal: undefined, newOrder: undefined, orderNo: undefined }
   }
   if (typeof options !== 'object') throw configError(`options must be an object, got ${typeof options}`)
   for (const name of Object.keys(options)) {
@@ -121,9 +122,8 @@ function checkCallOptions(options, allowed) {
       throw configError(`unknown option ${JSON.stringify(name)}; known: ${allowed.join(', ')}`)
     }
   }
-  const { timeoutMs, signal, newOrder } = /** @type {{timeoutMs?: unknown, signal?: unknown, newOrder?: unknown}} */ (
-    options
-  )
+  const { timeoutMs, signal, newOrder, orderNo } =
+    /** @type {{timeoutMs?: unknown, signal?: unknown, newOrder?: unknown, orderNo?: unknown}} */ (options)
   if (timeoutMs !== undefined && timeoutMs !== null) {
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
       throw configError(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`)
@@ -135,10 +135,14 @@ function checkCallOptions(options, allowed) {
   if (newOrder !== undefined && newOrder !== null && typeof newOrder !== 'boolean') {
     throw configError(`newOrder must be a boolean, got ${typeof newOrder}`)
   }
+  if (orderNo !== undefined && orderNo !== null && typeof orderNo !== 'string') {
+    throw configError(`orderNo must be a string, got ${typeof orderNo}`)
+  }
   return {
     timeoutMs: /** @type {number|undefined} */ (timeoutMs ?? undefined),
     signal: /** @type {AbortSignal|undefined} */ (signal ?? undefined),
     newOrder: /** @type {boolean|undefined} */ (newOrder ?? undefined),
+    orderNo: /** @type {string|undefined} */ (orderNo ?? undefined),
   }
 }
 
@@ -151,15 +155,29 @@ function toReportInfo(info) {
   }
 }
 
-/** @param {import('./native.js').NativeReport} report */
+/**
+ * A report as a plain object (data to log, serialise and compare), with `tables()` as a
+ * non-enumerable method so `JSON.stringify` and `assert.deepEqual` see only the data.
+ * @param {import('./native.js').NativeReport} report
+ */
 function toReport(report) {
-  return {
+  const out = {
     orderNo: report.orderNo,
     reportType: report.reportType ?? null,
     archive: report.archive,
     folder: report.folder,
     files: report.files,
   }
+  const folder = report.folder
+  Object.defineProperty(out, 'tables', {
+    value: function tables() {
+      return readTables(folder)
+    },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  })
+  return out
 }
 
 /**
@@ -338,19 +356,27 @@ class Client {
    * beside the reports): a re-run for the same server, app key, report type and period returns
    * the same report (or `null`) without sending anything, resumes an order that was placed but
    * not finished, and never orders again when an earlier createReport's answer was lost
-   * (kind `unconfirmed_order`). `newOrder: true` orders whatever the ledger says.
+   * (kind `unconfirmed_order`). `newOrder: true` orders whatever the ledger says; `orderNo`
+   * resumes that order (one found in QCC's order list after `unconfirmed_order`) as the
+   * period's report instead of ordering.
    * @param {'day'|'week'|'month'} reportType
    * @param {string} outDir
-   * @param {{timeoutMs?: number, newOrder?: boolean, signal?: AbortSignal}} [options]
+   * @param {{timeoutMs?: number, newOrder?: boolean, orderNo?: string, signal?: AbortSignal}} [options]
    */
   async fetchReport(reportType, outDir, options) {
     checkString(reportType, 'reportType')
     checkString(outDir, 'outDir')
-    const { timeoutMs, newOrder, signal } = checkCallOptions(options, ['timeoutMs', 'newOrder', 'signal'])
+    const { timeoutMs, newOrder, orderNo, signal } = checkCallOptions(options, [
+      'timeoutMs',
+      'newOrder',
+      'orderNo',
+      'signal',
+    ])
     /** @type {import('./native.js').NativeFetchOptions} */
     const fetchOptions = {}
     if (timeoutMs !== undefined) fetchOptions.timeoutMs = timeoutMs
     if (newOrder !== undefined) fetchOptions.newOrder = newOrder
+    if (orderNo !== undefined) fetchOptions.orderNo = orderNo
     const report = await this.#run('fetching the report', signal, (op) =>
       this.#native.fetchReport(reportType, outDir, fetchOptions, op),
     )
@@ -470,6 +496,15 @@ class Sandbox {
   }
 
   /**
+   * The numbers of every order placed, oldest first: the service's order list as a user reads
+   * it in QCC's console, including orders whose createReport answer was lost.
+   * @returns {string[]}
+   */
+  orderNumbers() {
+    return this.#call(() => this.#native.orderNumbers())
+  }
+
+  /**
    * How many requests reached an endpoint.
    * @param {'createReport'|'getReportInfo'|'download'|'other'} endpoint
    */
@@ -508,6 +543,8 @@ module.exports = {
   Client,
   Sandbox,
   QccError,
+  Table,
+  readTables,
   sign,
   version,
   ERROR_KINDS,

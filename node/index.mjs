@@ -6,6 +6,8 @@ export const {
   Client,
   Sandbox,
   QccError,
+  Table,
+  readTables,
   sign,
   version,
   ERROR_KINDS,

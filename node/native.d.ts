@@ -66,6 +66,11 @@ export declare class NativeSandbox {
   /** How many orders were placed (createReport answered 200): what the real API would bill. */
   ordersPlaced(): number
   /**
+   * The numbers of every order placed, oldest first: the service's order list as a user
+   * reads it in QCC's console (orders whose createReport answer was lost included).
+   */
+  orderNumbers(): Array<string>
+  /**
    * How many requests reached `endpoint` (`createReport`, `getReportInfo`, `download`,
    * `other`).
    */
@@ -74,6 +79,33 @@ export declare class NativeSandbox {
   requests(): Array<SandboxRequest>
   /** Stops serving and drops open connections. Safe to call twice. */
   close(): Promise<undefined>
+}
+
+/** One table of a report, read into Arrow. Use `Table` from `index.js`. */
+export declare class NativeTable {
+  /**
+   * The file's path inside the report folder with `/` separators, plus `#` and the sheet
+   * name for a workbook sheet.
+   */
+  get name(): string
+  /** The file it was read from. */
+  get path(): string
+  /** The workbook sheet it was read from, if any. */
+  get sheet(): string | null
+  /** The text encoding of a CSV or JSON file (`UTF-8`, `UTF-8 with BOM`, `GB18030` …). */
+  get encoding(): string | null
+  /** The column names, in the source's order. */
+  get columns(): Array<string>
+  /** Each column's type: `text`, `int`, `float`, `bool`, `date` or `datetime`. */
+  get columnKinds(): Array<string>
+  /** How many rows. */
+  get numRows(): number
+  /** Lines above the header row (a title, a "generated at" line). */
+  get preamble(): Array<string>
+  /** The rows as plain objects keyed by column name (see the module comment for the types). */
+  rows(): Array<Record<string, unknown>>
+  /** The table as an Arrow IPC stream (schema with metadata, one record batch). */
+  toArrowIPC(): Buffer
 }
 
 /** Options for a native client. Every field is optional. */
@@ -126,6 +158,11 @@ export interface NativeFetchOptions {
   timeoutMs?: number
   /** Order a new report whatever the folder's ledger says (default false). */
   newOrder?: boolean
+  /**
+   * Resume this order (one found in QCC's order list after `unconfirmed_order`) as the
+   * period's report instead of ordering; excludes `newOrder`.
+   */
+  orderNo?: string
 }
 
 /** A report on disk, as the native layer returns it. */
@@ -152,6 +189,29 @@ export interface NativeReportInfo {
   expiresAtSecs?: number
 }
 
+/** A file, or a workbook sheet, that is not a table. */
+export interface NativeSkipped {
+  /** Named as a table would be (`说明.txt`, `汇总.xlsx#图表`). */
+  name: string
+  /** The file. */
+  path: string
+  /**
+   * A stable code: `empty`, `empty_sheet`, `binary`, `unknown_extension`, `not_a_table`,
+   * `unreadable`.
+   */
+  kind: string
+  /** Why, as a sentence. */
+  reason: string
+}
+
+/** Every table of a folder and the files that are not tables. */
+export interface NativeTables {
+  /** The tables, sorted by name (a workbook's sheets in workbook order). */
+  tables: Array<NativeTable>
+  /** The files and sheets that are not tables, sorted by name. */
+  skipped: Array<NativeSkipped>
+}
+
 /** The version of the Rust client inside this addon. */
 export declare function nativeVersion(): string
 
@@ -174,6 +234,12 @@ export interface ProgressEvent {
   /** `extracting`: entries done. */
   done?: number
 }
+
+/**
+ * Reads every file under `folder` (a report's extracted folder) into tables, off the JS
+ * thread. Rejects with kind `io` when the folder cannot be read.
+ */
+export declare function readTables(folder: string): Promise<NativeTables>
 
 /** How to start a sandbox. Every field is optional. */
 export interface SandboxOptions {

@@ -1,6 +1,18 @@
 // A typed use of the package, checked by `tsc --strict --noEmit` in CI: options, results,
 // errors and abort signals all have precise types.
-import { Client, QccError, Sandbox, sign, type FetchOptions, type Report, type ReportInfo } from 'qcc-radar'
+import {
+  Client,
+  QccError,
+  Sandbox,
+  readTables,
+  sign,
+  type CellValue,
+  type FetchOptions,
+  type Report,
+  type ReportInfo,
+  type Table,
+  type Tables,
+} from 'qcc-radar'
 
 async function fetchToday(outDir: string, signal: AbortSignal): Promise<Report | null> {
   const sandbox: Sandbox = await Sandbox.start({ scenario: 'normal', pollsUntilReady: 1 })
@@ -46,6 +58,29 @@ async function fetchIntoFolder(client: Client, outDir: string, options: FetchOpt
   }
 }
 void fetchIntoFolder
+
+// After unconfirmed_order: the order found in QCC's console is resumed, not ordered again.
+async function resumeFound(client: Client, outDir: string, orderNo: string): Promise<Report | null> {
+  return client.fetchReport('day', outDir, { orderNo, timeoutMs: 60_000 })
+}
+void resumeFound
+
+// A report's contents as tables: rows as objects, typed cells, skipped files with a reason.
+async function summarise(report: Report): Promise<number> {
+  const tables: Tables = await report.tables()
+  for (const skipped of tables.skipped) console.log(`skipped ${skipped.name}: ${skipped.kind} (${skipped.reason})`)
+  let rows = 0
+  for (const table of tables) {
+    const t: Table = table
+    const first: Record<string, CellValue> | undefined = t.rows()[0]
+    const ipc: Buffer = t.toArrowIPC()
+    console.log(t.name, t.sheet ?? '-', t.columns.join(','), t.columnKinds[0], first, ipc.byteLength)
+    rows += t.numRows
+  }
+  const again = await readTables(report.folder)
+  return rows + again.length
+}
+void summarise
 
 const token: string = sign('key', 1_700_000_000, 'secret')
 console.log(token)

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod report;
 pub mod sandbox;
 pub mod sign;
+pub mod tables;
 
 /// The version of the Rust client inside this addon.
 #[napi_derive::napi(catch_unwind)]

@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 use napi_derive::napi;
-use qcc_radar::{ArchiveLimits, ClientBuilder, FetchOptions, PollSchedule, RetryPolicy};
+use qcc_radar::{ArchiveLimits, ClientBuilder, FetchOptions, OrderNo, PollSchedule, RetryPolicy};
 
-use crate::error;
+use crate::error::{self, IntoNapi};
 
 /// Options for a native client. Every field is optional.
 #[napi(object)]
@@ -61,6 +61,9 @@ pub struct NativeFetchOptions {
     pub timeout_ms: Option<f64>,
     /// Order a new report whatever the folder's ledger says (default false).
     pub new_order: Option<bool>,
+    /// Resume this order (one found in QCC's order list after `unconfirmed_order`) as the
+    /// period's report instead of ordering; excludes `newOrder`.
+    pub order_no: Option<String>,
 }
 
 impl NativeFetchOptions {
@@ -70,9 +73,13 @@ impl NativeFetchOptions {
             Some(ms) => millis("timeoutMs", ms)?,
             None => millis("waitTimeoutMs", default_timeout_ms)?,
         };
-        Ok(FetchOptions::new()
+        let mut options = FetchOptions::new()
             .timeout(timeout)
-            .new_order(self.new_order.unwrap_or(false)))
+            .new_order(self.new_order.unwrap_or(false));
+        if let Some(o) = &self.order_no {
+            options = options.order_no(OrderNo::new(o).into_napi()?);
+        }
+        Ok(options)
     }
 }
 
@@ -203,6 +210,7 @@ mod tests {
         let o = NativeFetchOptions {
             timeout_ms: Some(250.0),
             new_order: Some(true),
+            order_no: None,
         };
         let f = o.to_fetch_options(1000.0).unwrap();
         assert_eq!(f.timeout, Some(Duration::from_millis(250)));
@@ -214,9 +222,20 @@ mod tests {
         assert!(!d.new_order);
         let bad = NativeFetchOptions {
             timeout_ms: Some(-1.0),
-            new_order: None,
+            ..NativeFetchOptions::default()
         };
         assert!(bad.to_fetch_options(1000.0).is_err());
+        let resume = NativeFetchOptions {
+            order_no: Some("JKDAY-42".into()),
+            ..NativeFetchOptions::default()
+        };
+        let f = resume.to_fetch_options(1000.0).unwrap();
+        assert_eq!(f.order_no.as_ref().map(|o| o.as_str()), Some("JKDAY-42"));
+        let blank = NativeFetchOptions {
+            order_no: Some(String::new()),
+            ..NativeFetchOptions::default()
+        };
+        assert!(blank.to_fetch_options(1000.0).is_err());
     }
 
     #[test]

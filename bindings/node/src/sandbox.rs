@@ -213,6 +213,13 @@ impl NativeSandbox {
         self.with(|s| u32::try_from(s.orders_placed()).unwrap_or(u32::MAX))
     }
 
+    /// The numbers of every order placed, oldest first: the service's order list as a user
+    /// reads it in QCC's console (orders whose createReport answer was lost included).
+    #[napi(catch_unwind)]
+    pub fn order_numbers(&self) -> napi::Result<Vec<String>> {
+        self.with(|s| s.order_numbers())
+    }
+
     /// How many requests reached `endpoint` (`createReport`, `getReportInfo`, `download`,
     /// `other`).
     #[napi(catch_unwind)]
