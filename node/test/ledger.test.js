@@ -76,6 +76,32 @@ test('lost_answer: unconfirmed_order with one order placed; re-runs order nothin
   assert.equal(sandbox.ordersPlaced(), 2)
 })
 
+test('lost_answer: the order found in the order list is resumed with { orderNo }; re-runs return it, one createReport', async (t) => {
+  const { sandbox, client, outDir } = await setUp(t, { scenario: 'lost_answer' })
+  assertKind(await rejection(client.fetchReport('day', outDir)), 'unconfirmed_order', null)
+  // What a person finds in QCC's order list: the order whose answer was lost.
+  const orders = sandbox.orderNumbers()
+  assert.equal(orders.length, 1, `one order in the list: ${orders}`)
+  const [orderNo] = orders
+
+  // Refused before anything is sent: orderNo with newOrder, another type's order, a non-string.
+  const sent = sandbox.requests().length
+  assertKind(await rejection(client.fetchReport('day', outDir, { orderNo, newOrder: true })), 'config', null)
+  assertKind(await rejection(client.fetchReport('week', outDir, { orderNo })), 'config', null)
+  assertKind(await rejection(client.fetchReport('day', outDir, { orderNo: 42 })), 'config', null)
+  assert.equal(sandbox.requests().length, sent, 'nothing was sent')
+
+  const report = await client.fetchReport('day', outDir, { orderNo })
+  assert.ok(report && report.files.length >= 1)
+  assert.equal(report.orderNo, orderNo)
+  assert.equal(report.folder, path.join(outDir, orderNo))
+  // The ledger now holds that order: a plain re-run returns it, and nothing was ordered again.
+  assert.deepEqual(await client.fetchReport('day', outDir), report)
+  assert.equal(sandbox.count('createReport'), 1, 'one createReport in total')
+  assert.equal(sandbox.ordersPlaced(), 1)
+  assert.deepEqual(sandbox.orderNumbers(), [orderNo])
+})
+
 test('create_hangs: the request timeout ends createReport as unconfirmed_order, one order', async (t) => {
   const { sandbox, client, outDir } = await setUp(t, { scenario: 'create_hangs' }, { requestTimeoutMs: 500 })
   const started = Date.now()

@@ -6,7 +6,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { test } = require('node:test')
 
-const NAMES = ['Client', 'Sandbox', 'QccError', 'sign', 'version', 'ERROR_KINDS', 'REPORT_TYPES', 'SCENARIOS']
+const NAMES = ['Client', 'Sandbox', 'QccError', 'Table', 'readTables', 'sign', 'version', 'ERROR_KINDS', 'REPORT_TYPES', 'SCENARIOS']
 
 test('require("qcc-radar") exposes the API', () => {
   const cjs = require('qcc-radar')
