@@ -3,7 +3,7 @@
 # Run from the repository root (or anywhere): installs the npm dev dependencies, builds the
 # addon with @napi-rs/cli, fails if the committed loader/typings drift from what the build
 # generates, type-checks the typed examples, runs the behaviour suite and the shared fault matrix
-# (test/fault-matrix.test.js) against the sandbox and runs the README's example.
+# (test/fault-matrix.test.js) against the sandbox and runs the README's examples.
 #
 # QCC_NODE_PROFILE=release builds the optimised addon (slower to build); the default, debug,
 # reuses more of the shared debug build.
@@ -59,5 +59,6 @@ step "node --test"
 # CI runs every case of the fault matrix, whatever subset a developer's shell asked for.
 env -u QCC_FAULT_MATRIX_ONLY npm test
 
-step "README example"
+step "README examples"
 npm run example
+node examples/tables.mjs

@@ -24,13 +24,18 @@ test('import("qcc-radar") gives the same objects, named and default', async () =
   assert.ok(err instanceof cjs.QccError)
 })
 
-test('README example is examples/quickstart.mjs', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
-  const match = readme.match(/<!-- example: examples\/quickstart\.mjs -->\s*```js\n([\s\S]*?)```/)
-  assert.ok(match, 'README.md has no marked example block')
-  const example = fs.readFileSync(path.join(__dirname, '..', 'examples', 'quickstart.mjs'), 'utf8')
-  assert.equal(match[1], example)
-})
+for (const name of ['quickstart.mjs', 'tables.mjs']) {
+  test(`README example is examples/${name}`, () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
+    const marker = `<!-- example: examples/${name} -->`
+    const at = readme.indexOf(marker)
+    assert.ok(at >= 0, `README.md has no block marked ${marker}`)
+    const match = readme.slice(at + marker.length).match(/^\s*```js\n([\s\S]*?)```/)
+    assert.ok(match, `README.md's ${marker} is not followed by a js block`)
+    const example = fs.readFileSync(path.join(__dirname, '..', 'examples', name), 'utf8')
+    assert.equal(match[1], example)
+  })
+}
 
 /** The string literals of `export type NAME = | 'a' | 'b'` in index.d.ts. */
 function unionOf(name) {
