@@ -161,6 +161,7 @@ class Client(_ClientBase):
         timeout: Optional[float] = None,
         *,
         new_order: bool = False,
+        order_no: Optional[str] = None,
     ) -> Optional[Report]:
         """The whole flow: order, wait (up to ``timeout`` seconds, default the client's
         ``wait_timeout``), download and extract into ``out_dir``. None when there were no risk
@@ -178,18 +179,22 @@ class Client(_ClientBase):
             new_order: order a new report whatever the ledger says: after an
                 ``UnconfirmedOrderError`` once you have checked that QCC has no such order, or
                 to ask again after None.
+            order_no: after an ``UnconfirmedOrderError``, the order you found in QCC's order
+                list: it is recorded as the period's order, then waited for and downloaded,
+                and nothing is ordered. Not with ``new_order`` (``ConfigError``), nor an order
+                of another report type (``ConfigError``).
 
         Raises:
             UnconfirmedOrderError: an order may have been placed but its answer was lost; see
                 the exception's message for what to check. Nothing more is ordered for the
-                period until you pass ``new_order=True``.
+                period until you pass ``order_no=`` (the order you found) or ``new_order=True``.
             LocalIOError: the folder or its ledger cannot be read or written; nothing was
                 ordered because of it.
             WaitTimeoutError, ReportFailedError, ArchiveError, TransportError: with
                 ``order_no`` set when an order exists.
         """
         return self._native.fetch_report(
-            report_type, os.fspath(out_dir), timeout, new_order=new_order
+            report_type, os.fspath(out_dir), timeout, new_order=new_order, order_no=order_no
         )
 
 
@@ -273,10 +278,11 @@ class AsyncClient(_ClientBase):
         timeout: Optional[float] = None,
         *,
         new_order: bool = False,
+        order_no: Optional[str] = None,
     ) -> Optional[Report]:
-        """See :meth:`Client.fetch_report` (the same ledger, the same ``new_order``)."""
+        """See :meth:`Client.fetch_report` (the same ledger, ``new_order`` and ``order_no``)."""
         n, d = self._native, os.fspath(out_dir)
         report: Optional[Report] = await _run(
-            lambda done: n.fetch_report_async(report_type, d, timeout, new_order, done)
+            lambda done: n.fetch_report_async(report_type, d, timeout, new_order, order_no, done)
         )
         return report

@@ -42,7 +42,10 @@ class Sandbox:
     (the first download trickles in, then is cut: it is resumed), ``colliding_names``
     (``Report.csv`` beside ``report.csv``: refused, since they collide on macOS and Windows),
     ``encrypted`` and ``encrypted_aes`` (password given with the link) and
-    ``encrypted_no_password`` (the archive is kept and an ``ArchiveError`` asks for one).
+    ``encrypted_no_password`` (the archive is kept and an ``ArchiveError`` asks for one), and
+    ``tables`` (a realistic report to read with ``report.tables()``: the older API's
+    ``corp.json``, ``person.json`` and ``corp_news.json``, a GBK CSV digest with a malformed
+    row, a two-sheet xlsx workbook, an empty file and a text file).
 
     Example::
 
@@ -125,6 +128,13 @@ class Sandbox:
         """How many orders were placed (createReport answered 200): on the real service,
         each would have been billed."""
         return self._native.orders_placed
+
+    def order_numbers(self) -> List[str]:
+        """The numbers of every order placed, oldest first: the service's order list, as a
+        user reads it in QCC's console, including an order whose createReport answer was lost
+        (``lost_answer``, ``create_hangs``): what to pass as ``fetch_report(...,
+        order_no=...)`` after an ``UnconfirmedOrderError``."""
+        return self._native.order_numbers()
 
     def count(self, endpoint: Endpoint) -> int:
         """How many requests reached ``endpoint``, whatever the answer."""

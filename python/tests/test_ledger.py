@@ -112,6 +112,42 @@ def test_lost_answer_orders_nothing_more_until_new_order(flavour: Flavour, out_d
         assert sb.orders_placed == 2
 
 
+def test_lost_answer_resumed_with_the_order_found_in_the_order_list(
+    flavour: Flavour, out_dir: Path
+) -> None:
+    with qcc_radar.Sandbox("lost_answer") as sb:
+        client = flavour.client(sb)
+        with pytest.raises(qcc_radar.UnconfirmedOrderError) as info:
+            flavour.fetch(client, out_dir)
+        assert "order_no" in str(info.value)
+        # The user looks at QCC's order list (here: the sandbox's) and finds the order.
+        [found] = sb.order_numbers()
+        assert found.startswith("JKDAY-")
+
+        # Giving it with new_order, or for another report type, is refused; nothing is sent.
+        sent = len(sb.requests())
+        with pytest.raises(qcc_radar.ConfigError):
+            flavour.fetch(client, out_dir, order_no=found, new_order=True)
+        with pytest.raises(qcc_radar.ConfigError):
+            if flavour.name == "async":
+                asyncio.run(client.fetch_report("week", out_dir, order_no=found))
+            else:
+                client.fetch_report("week", out_dir, order_no=found)
+        with pytest.raises(qcc_radar.ConfigError):
+            flavour.fetch(client, out_dir, order_no="not an order")
+        assert len(sb.requests()) == sent
+
+        report = flavour.fetch(client, out_dir, order_no=found)
+        assert report is not None and report.order_no == found
+        check_report(report, out_dir)
+        # A plain re-run finds it in the ledger: one createReport in all, nothing sent.
+        sent = len(sb.requests())
+        assert flavour.fetch(client, out_dir) == report
+        assert len(sb.requests()) == sent
+        assert sb.count("createReport") == 1 and sb.orders_placed == 1
+        assert sb.order_numbers() == [found]
+
+
 def test_create_hangs_until_the_request_timeout(flavour: Flavour, out_dir: Path) -> None:
     with qcc_radar.Sandbox("create_hangs") as sb:
         client = flavour.client(sb, request_timeout=0.5)

@@ -77,9 +77,13 @@ impl NativeClient {
         out_dir: PathBuf,
         t: Option<f64>,
         new_order: bool,
+        resume: Option<&str>,
     ) -> PyResult<OpFuture> {
         let (c, rt) = (self.inner.clone(), report_type(py, rt)?);
         let mut options = FetchOptions::new().new_order(new_order);
+        if let Some(o) = resume {
+            options = options.order_no(order_no(py, o)?);
+        }
         if let Some(t) = t {
             options = options.timeout(seconds("timeout", t).map_err(|e| to_py_err(py, &e))?);
         }
@@ -207,8 +211,9 @@ impl NativeClient {
     }
 
     /// The whole flow, backed by the ledger in `out_dir`; None when there were no risk
-    /// changes. `new_order` orders whatever the ledger says.
-    #[pyo3(signature = (report_type, out_dir, timeout=None, *, new_order=false))]
+    /// changes. `new_order` orders whatever the ledger says; `order_no` resumes that order as
+    /// the period's instead of ordering (after an `unconfirmed_order`).
+    #[pyo3(signature = (report_type, out_dir, timeout=None, *, new_order=false, order_no=None))]
     fn fetch_report(
         &self,
         py: Python<'_>,
@@ -216,8 +221,9 @@ impl NativeClient {
         out_dir: PathBuf,
         timeout: Option<f64>,
         new_order: bool,
+        order_no: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
-        let op = self.fetch_op(py, report_type, out_dir, timeout, new_order)?;
+        let op = self.fetch_op(py, report_type, out_dir, timeout, new_order, order_no)?;
         run(py, op)
     }
 
@@ -260,7 +266,8 @@ impl NativeClient {
     }
 
     /// `fetch_report`, spawned.
-    #[pyo3(signature = (report_type, out_dir, timeout, new_order, done))]
+    #[pyo3(signature = (report_type, out_dir, timeout, new_order, order_no, done))]
+    #[allow(clippy::too_many_arguments)]
     fn fetch_report_async(
         &self,
         py: Python<'_>,
@@ -268,10 +275,11 @@ impl NativeClient {
         out_dir: PathBuf,
         timeout: Option<f64>,
         new_order: bool,
+        order_no: Option<&str>,
         done: Py<PyAny>,
     ) -> PyResult<Task> {
         Ok(spawn(
-            self.fetch_op(py, report_type, out_dir, timeout, new_order)?,
+            self.fetch_op(py, report_type, out_dir, timeout, new_order, order_no)?,
             done,
         ))
     }

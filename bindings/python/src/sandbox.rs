@@ -198,6 +198,12 @@ impl NativeSandbox {
         self.with(py, |sb| sb.orders_placed())
     }
 
+    /// The numbers of every order placed, oldest first: the service's order list, as a user
+    /// reads it in QCC's console (orders whose createReport answer was lost included).
+    fn order_numbers(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.with(py, |sb| sb.order_numbers())
+    }
+
     /// How many requests reached `endpoint` (createReport, getReportInfo, download, other).
     fn count(&self, py: Python<'_>, endpoint_name: &str) -> PyResult<usize> {
         let e = endpoint(py, endpoint_name)?;
