@@ -12,7 +12,9 @@ shared with the qcc-radar command and the Node, C and Java bindings.
 Credentials come from the arguments or ``QCC_APP_KEY`` / ``QCC_SECRET_KEY`` (and
 ``QCC_BASE_URL``). Errors are :class:`QccError` subclasses with ``kind``, ``code``,
 ``server_message`` and ``order_no``. ``fetch_report`` keeps a ledger in its folder, so running
-it again never pays for a second report of the same period. Log records go to the ``qcc_radar`` logger.
+it again never pays for a second report of the same period. ``report.tables()`` (or
+:func:`read_tables` for a folder on disk) reads the report's files into :class:`Table` objects
+that pandas, polars and pyarrow take as they are. Log records go to the ``qcc_radar`` logger.
 """
 
 from __future__ import annotations
@@ -43,7 +45,14 @@ from ._types import Report, ReportInfo, redact_url
 # `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._client import PathLike
+    from ._tables import Skipped as Skipped
+    from ._tables import Table as Table
+    from ._tables import Tables as Tables
     from ._types import ReportStatus as ReportStatus
+
+# Made on first use (see `__getattr__`): the tables module is only imported when tables are read.
+_TABLES_NAMES = ("Table", "Tables", "Skipped")
 
 __version__: str = _native.VERSION
 
@@ -56,6 +65,10 @@ __all__ = [
     "ReportStatus",
     "Sandbox",
     "SCENARIOS",
+    "Table",
+    "Tables",
+    "Skipped",
+    "read_tables",
     "sign",
     "redact_url",
     "QccError",
@@ -91,10 +104,15 @@ if not TYPE_CHECKING:
             from ._types import ReportStatus
 
             return ReportStatus
+        if name in _TABLES_NAMES:
+            from . import _tables
+
+            value = globals()[name] = getattr(_tables, name)
+            return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
     def __dir__():
-        return sorted(set(globals()) | {"ReportStatus"})
+        return sorted(set(globals()) | {"ReportStatus", *_TABLES_NAMES})
 
 
 def sign(app_key: str, timespan: int, secret_key: str) -> str:
@@ -105,3 +123,17 @@ def sign(app_key: str, timespan: int, secret_key: str) -> str:
     'F82D2EC0DA9D602FB2F633CEBEBDE66E'
     """
     return _native.sign(app_key, timespan, secret_key)
+
+
+def read_tables(folder: PathLike) -> Tables:
+    """Reads every file under ``folder`` (a report's extracted folder, or any folder) into
+    tables, with no request: a ``dict[str, Table]`` by name (a JSON or CSV file's path inside
+    the folder, ``#sheet`` added for each workbook sheet), whose ``.skipped`` lists the files
+    that are not tables and why. ``report.tables()`` is the same for a fetched report.
+
+    Raises:
+        LocalIOError: the folder cannot be listed.
+    """
+    from ._tables import read_tables as read
+
+    return read(folder)

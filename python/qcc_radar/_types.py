@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, List, Literal, NoReturn, Optional, Tuple, TypeAlias
 
+    from ._tables import Tables
+
     ReportStatus: TypeAlias = Literal["P", "S", "F"]
     """``P`` still being made, ``S`` made (the link is ready), ``F`` making it failed."""
 
@@ -165,6 +167,19 @@ class Report:
         init(self, "archive", archive)
         init(self, "folder", folder)
         init(self, "files", [] if files is None else files)
+
+    def tables(self) -> Tables:
+        """The report's files as tables, read from :attr:`folder` with no request: a
+        ``dict[str, Table]`` by name (a JSON or CSV file's path inside the report, ``#sheet``
+        added for each workbook sheet), with ``.skipped`` listing the files that are not
+        tables and why. The same as ``qcc_radar.read_tables(report.folder)``.
+
+        Raises:
+            LocalIOError: the folder cannot be listed (it was moved or deleted).
+        """
+        from ._tables import read_tables
+
+        return read_tables(self.folder)
 
     def _fields(self) -> Tuple[Any, ...]:
         return (self.order_no, self.report_type, self.archive, self.folder, self.files)

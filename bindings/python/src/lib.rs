@@ -16,6 +16,7 @@ mod errors;
 mod logging;
 mod options;
 mod sandbox;
+mod tables;
 mod task;
 
 /// The token for `app_key`, `timespan` (Unix seconds) and `secret_key`: upper-case hex MD5 of
@@ -47,5 +48,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<task::Task>()?;
     m.add_class::<sandbox::NativeSandbox>()?;
+    m.add_class::<tables::NativeTable>()?;
+    m.add_function(wrap_pyfunction!(tables::read_tables, m)?)?;
     Ok(())
 }
