@@ -2,8 +2,8 @@
 # CI for the Python package: build it from source into a fresh venv the way a user would
 # (`pip install ./python`), check that `maturin build` makes one abi3 wheel, type-check the
 # package and the examples (mypy --strict), check the hand-written stubs of the native module
-# against the built module (stubtest), run the pytest suite and the examples against the
-# built-in sandbox. Run from the repository root: `bash python/ci.sh`.
+# against the built module (stubtest), run the pytest suite (with pyarrow, polars and pandas
+# installed for the tables tests) and the examples against the built-in sandbox. Run from the repository root: `bash python/ci.sh`.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,6 +25,9 @@ if ! "$PY" -m venv --clear "$VENV" 2>/dev/null; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q "maturin>=1.9,<2" pytest pytest-timeout mypy
+# For the tables tests (test_tables.py: pyarrow.table(t), polars.DataFrame(t), to_pandas()) and
+# mypy's view of to_pandas(). Test tools only: the package depends on none of them.
+"$VENV/bin/python" -m pip install -q pyarrow polars pandas pandas-stubs
 
 step "pip install ./python (debug profile, to keep CI fast)"
 MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/python" -m pip install -q "$ROOT/python"

@@ -56,6 +56,12 @@ def main(out_dir: Optional[str] = None) -> int:
     print(f"report {report.order_no} ({report.report_type}) in {report.folder}")
     for f in report.files:
         print(f"  {f.relative_to(report.folder)}  {f.stat().st_size} bytes")
+    # The files' contents as tables (pandas: t.to_pandas(); polars: polars.DataFrame(t)).
+    tables = report.tables()
+    for name, t in tables.items():
+        print(f"  table {name}: {len(t)} rows; {', '.join(t.columns)}")
+    for skipped in tables.skipped:
+        print(f"  not a table: {skipped.name} ({skipped.reason})")
     return 0
 
 
