@@ -1,63 +1,13 @@
 //! The client's behaviour suite against the sandbox: every scenario, the orders placed, and
 //! what is left on disk.
 
-use std::path::Path;
 use std::time::Duration;
 
-use qcc_radar::{Client, ErrorKind, PollSchedule, ReportType, RetryPolicy};
+mod common;
+
+use common::{client_for, listing, sandbox, SECRET};
+use qcc_radar::{Client, ErrorKind, ReportType};
 use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig, Scenario};
-
-const SECRET: &str = "QCC-TEST-SECRET-7f3a9c";
-
-fn sandbox(scenario: Scenario) -> Sandbox {
-    let mut config = SandboxConfig::new(scenario);
-    config.secret_key = SECRET.to_string();
-    Sandbox::start_with(config).expect("sandbox starts")
-}
-
-fn client_for(sb: &Sandbox) -> Client {
-    Client::builder()
-        .app_key(sb.app_key())
-        .secret_key(sb.secret_key())
-        .base_url(sb.base_url())
-        .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
-        .retry_policy(RetryPolicy {
-            max_attempts: 5,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-            max_elapsed: Duration::from_secs(10),
-        })
-        .wait_timeout(Duration::from_secs(20))
-        .build()
-        .expect("client builds")
-}
-
-/// The folder's bookkeeping, which `fetch` and `download` keep beside the report: the order
-/// ledger and the folder's lock (tests/fault-matrix.json's `bookkeeping`).
-const BOOKKEEPING: [&str; 2] = ["qcc-radar-journal.json", ".qcc-radar.lock"];
-
-/// Every name under `dir`, recursively, relative to it, besides the [`BOOKKEEPING`].
-fn listing(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if d == dir && BOOKKEEPING.iter().any(|b| e.file_name() == *b) {
-                continue;
-            }
-            out.push(p.strip_prefix(dir).unwrap().display().to_string());
-            if p.is_dir() {
-                stack.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 #[tokio::test]
 async fn normal_fetch_extracts_gbk_names_into_nested_folders() {
@@ -98,11 +48,7 @@ async fn normal_fetch_extracts_gbk_names_into_nested_folders() {
     );
     assert_eq!(sb.orders_placed(), 1);
     // Nothing but the archive and its folder (and the bookkeeping): no temporary files.
-    let top: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !BOOKKEEPING.contains(&n.as_str()))
-        .collect();
+    let top = common::names(dir.path());
     assert_eq!(top.len(), 2, "{top:?}");
 }
 
@@ -392,12 +338,5 @@ async fn re_download_replaces_the_folder() {
     assert_eq!(again.files, first.files);
     assert!(!first.folder.join("stale.txt").exists());
     assert_eq!(sb.orders_placed(), 1);
-    let top = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| {
-            let name = e.as_ref().unwrap().file_name();
-            !BOOKKEEPING.iter().any(|b| name == *b)
-        })
-        .count();
-    assert_eq!(top, 2);
+    assert_eq!(common::names(dir.path()).len(), 2);
 }

@@ -6,23 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use qcc_radar::{Client, ClientBuilder, ErrorKind, PollSchedule, ReportType, RetryPolicy};
-use qcc_radar_sandbox::{Endpoint, Sandbox, Scenario, UNZIP_PASSWORD};
+mod common;
 
-fn builder_for(sb: &Sandbox) -> ClientBuilder {
-    Client::builder()
-        .app_key(sb.app_key())
-        .secret_key(sb.secret_key())
-        .base_url(sb.base_url())
-        .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-            max_elapsed: Duration::from_secs(10),
-        })
-        .wait_timeout(Duration::from_secs(20))
-}
+use common::{builder_for, names};
+use qcc_radar::{Client, ErrorKind, ReportType};
+use qcc_radar_sandbox::{Endpoint, Sandbox, Scenario, UNZIP_PASSWORD};
 
 /// Every file under `dir` as (path relative to `dir`, contents), sorted.
 fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -43,18 +31,6 @@ fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     out.sort();
     out
-}
-
-/// The names directly in `dir`, but the ledger and the lock.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != qcc_radar::LEDGER_FILE && n != qcc_radar::LOCK_FILE)
-        .collect();
-    v.sort();
-    v
 }
 
 /// The files of the `normal` scenario's report, to compare an encrypted one with.

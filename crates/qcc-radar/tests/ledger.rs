@@ -4,37 +4,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use qcc_radar::{Client, ErrorKind, FetchOptions, PollSchedule, ReportType, RetryPolicy};
-use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig, Scenario};
+mod common;
 
-fn sandbox_with(scenario: Scenario, f: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
-    let mut config = SandboxConfig::new(scenario);
-    f(&mut config);
-    Sandbox::start_with(config).expect("sandbox starts")
-}
-
-fn sandbox(scenario: Scenario) -> Sandbox {
-    sandbox_with(scenario, |_| {})
-}
-
-fn builder_for(sb: &Sandbox) -> qcc_radar::ClientBuilder {
-    Client::builder()
-        .app_key(sb.app_key())
-        .secret_key(sb.secret_key())
-        .base_url(sb.base_url())
-        .poll_schedule(PollSchedule::fixed(Duration::from_millis(20)))
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-            max_elapsed: Duration::from_secs(10),
-        })
-        .wait_timeout(Duration::from_secs(20))
-}
-
-fn client_for(sb: &Sandbox) -> Client {
-    builder_for(sb).build().expect("client builds")
-}
+use common::{builder_for, client_for, sandbox, sandbox_with};
+use qcc_radar::{Client, ErrorKind, FetchOptions, ReportType, RetryPolicy};
+use qcc_radar_sandbox::{Endpoint, Scenario};
 
 fn ledger_text(dir: &Path) -> String {
     std::fs::read_to_string(dir.join(qcc_radar::LEDGER_FILE)).unwrap_or_default()
