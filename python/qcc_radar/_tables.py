@@ -98,7 +98,8 @@ class Table:
     def rows(self) -> List[Dict[str, Any]]:
         """Every row as a dict from column name to value, in column order. Values are None,
         ``bool``, ``int``, ``float``, ``str``, ``datetime.date`` or a naive
-        ``datetime.datetime`` (the vendor writes Beijing time with no zone)."""
+        ``datetime.datetime`` (the vendor writes Beijing time with no zone); a date outside
+        what ``datetime`` holds (year 0) is given as its text."""
         return self._native.rows()
 
     def to_pandas(self) -> pandas.DataFrame:

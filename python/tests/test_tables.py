@@ -359,3 +359,17 @@ def test_read_tables_on_a_missing_folder(tmp_path: Path) -> None:
         qcc_radar.read_tables(tmp_path / "nowhere")
     assert isinstance(info.value, OSError)
     assert "nowhere" in str(info.value)
+
+
+def test_a_date_python_cannot_hold_is_given_as_text(tmp_path: Path) -> None:
+    # Year 0 is a date to Arrow (and to the column's type) but not to `datetime`: that cell
+    # comes back as its text rather than making the table unreadable.
+    (tmp_path / "odd.csv").write_text(
+        "d,t\n0000-01-01,0000-01-01 10:00:00\n2024-01-02,2024-01-02 10:00:30.250\n",
+        encoding="utf-8")
+    t = qcc_radar.read_tables(tmp_path)["odd.csv"]
+    assert t.column_kinds == ["date", "datetime"]
+    assert t.rows() == [
+        {"d": "0000-01-01", "t": "0000-01-01 10:00:00"},
+        {"d": dt.date(2024, 1, 2), "t": dt.datetime(2024, 1, 2, 10, 0, 30, 250_000)},
+    ]

@@ -36,8 +36,27 @@ fn date<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// A Python value for `v`: None, bool, int, float, str, `datetime.date`, or a naive
-/// `datetime.datetime` (the vendor writes Beijing wall-clock time, with no zone).
+/// `datetime.datetime` (the vendor writes Beijing wall-clock time, with no zone). A date that
+/// Python's `datetime` cannot hold (a year before 1 or after 9999) is given as its text, so
+/// that one odd cell does not make the whole table unreadable.
 fn to_py<'py>(
+    py: Python<'py>,
+    v: &Value<'_>,
+    dates: &mut HashMap<i32, Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match typed(py, v, dates) {
+        Err(e) if matches!(v, Value::Date(_) | Value::DateTime(_)) => {
+            if e.is_instance_of::<pyo3::exceptions::PyValueError>(py) {
+                Ok(PyString::new(py, &v.to_string()).into_any())
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    }
+}
+
+fn typed<'py>(
     py: Python<'py>,
     v: &Value<'_>,
     dates: &mut HashMap<i32, Bound<'py, PyAny>>,
