@@ -39,6 +39,14 @@ pub(crate) fn order_no(env: &Env, s: &JString) -> BridgeResult<OrderNo> {
     Ok(OrderNo::new(string(env, s, "the order number")?)?)
 }
 
+/// An order number that may be `null` (unset).
+pub(crate) fn opt_order_no(env: &Env, s: &JString) -> BridgeResult<Option<OrderNo>> {
+    match opt_string(env, s)? {
+        Some(o) => Ok(Some(OrderNo::new(o)?)),
+        None => Ok(None),
+    }
+}
+
 /// An output folder.
 pub(crate) fn out_dir(env: &Env, s: &JString) -> BridgeResult<PathBuf> {
     Ok(PathBuf::from(string(env, s, "the output folder")?))

@@ -29,3 +29,4 @@ mod natives;
 mod ops;
 mod sink;
 mod sync_call;
+mod tables;

@@ -6,6 +6,8 @@
 //! resolved by [`ToSink`]. The few methods without a sink cannot fail in practice; for them a
 //! panic becomes a `RuntimeException`, which the Java side wraps as an `internal` error.
 
+use std::path::PathBuf;
+
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JClass, JObject, JString};
 use jni::sys::{jboolean, jdouble, jint, jlong};
@@ -19,6 +21,7 @@ use crate::handles;
 use crate::ops::Op;
 use crate::sink::{self, Payload};
 use crate::sync_call;
+use crate::tables;
 
 /// Runs `op` on the client behind `handle`: on this thread, or as a task whose id is returned.
 fn call(
@@ -246,8 +249,9 @@ pub fn download_report<'local>(
         .resolve_with::<ToSink, _>(|| &sink)
 }
 
-/// `fetchReport(type, outDir, timeout, newOrder)`, ledger-backed: a report, or null for "no
-/// change"; `timeout_ms` -1 for the client's default.
+/// `fetchReport(type, outDir, timeout, newOrder, orderNo)`, ledger-backed: a report, or null
+/// for "no change"; `timeout_ms` -1 for the client's default; `order_no` null unless the caller
+/// resumes an order it found (after `unconfirmed_order`).
 #[jni_mangle("com.qccradar.NativeBridge")]
 pub fn fetch_report<'local>(
     mut unowned: EnvUnowned<'local>,
@@ -257,6 +261,7 @@ pub fn fetch_report<'local>(
     out_dir: JString<'local>,
     timeout_ms: jlong,
     new_order: jboolean,
+    order_no: JString<'local>,
     is_async: jboolean,
     sink: JObject<'local>,
 ) -> jlong {
@@ -266,12 +271,35 @@ pub fn fetch_report<'local>(
             if let Some(timeout) = args::millis(timeout_ms, "the wait timeout")? {
                 options = options.timeout(timeout);
             }
+            if let Some(order) = args::opt_order_no(env, &order_no)? {
+                options = options.order_no(order);
+            }
             let op = Op::Fetch(
                 args::report_type(env, &report_type)?,
                 args::out_dir(env, &out_dir)?,
                 options,
             );
             call(env, handle, op, is_async, &sink)
+        })
+        .resolve_with::<ToSink, _>(|| &sink)
+}
+
+/// `Tables.read(folder)`: every table of a report folder, and the files that are not tables,
+/// as the payload `crate::tables` describes. Reads files on the calling thread; sends nothing.
+#[jni_mangle("com.qccradar.NativeBridge")]
+pub fn read_tables<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    folder: JString<'local>,
+    sink: JObject<'local>,
+) {
+    unowned
+        .with_env(|env| -> BridgeResult<()> {
+            let folder = PathBuf::from(args::string(env, &folder, "the report folder")?);
+            let tables = tables::read(&folder)?;
+            let payload = tables::to_java(env, &tables)?;
+            sink::succeed_object(env, &sink, &payload)?;
+            Ok(())
         })
         .resolve_with::<ToSink, _>(|| &sink)
 }

@@ -57,6 +57,22 @@ pub(crate) fn succeed(env: &mut Env, sink: &JObject, payload: Payload) -> jni::e
     Ok(())
 }
 
+/// Calls `sink.succeed(value)` with an object built by the caller (a payload too large or too
+/// structured for [`Payload`], such as a report's tables).
+pub(crate) fn succeed_object(
+    env: &mut Env,
+    sink: &JObject,
+    value: &JObject,
+) -> jni::errors::Result<()> {
+    env.call_method(
+        sink,
+        jni_str!("succeed"),
+        jni_sig!("(Ljava/lang/Object;)V"),
+        &[JValue::Object(value)],
+    )?;
+    Ok(())
+}
+
 /// Calls `sink.fail(kind, code, hasCode, message, serverMessage, orderNo)` for `error`;
 /// `orderNo` is the order the error concerns (null when none), so a caller can resume it.
 pub(crate) fn fail(env: &mut Env, sink: &JObject, error: &Error) -> jni::errors::Result<()> {

@@ -6,25 +6,29 @@ import java.util.Objects;
 
 /**
  * How {@link RadarClient#fetchReport(ReportType, Path, FetchOptions) fetchReport} runs: the
- * wait's deadline and whether to order whatever the folder's order ledger says. Immutable; each
- * method returns a changed copy.
+ * wait's deadline, whether to order whatever the folder's order ledger says, and an order to
+ * resume instead of ordering. Immutable; each method returns a changed copy.
  *
  * <pre>{@code
  * client.fetchReport(ReportType.DAY, Path.of("reports"),
  *         FetchOptions.defaults().timeout(Duration.ofMinutes(10)));
+ * // after an UNCONFIRMED_ORDER, when QCC's console lists the order:
+ * client.fetchReport(ReportType.DAY, Path.of("reports"), FetchOptions.defaults().orderNo("JKDAY-..."));
  * // after an UNCONFIRMED_ORDER you have checked (no order in QCC's console):
  * client.fetchReport(ReportType.DAY, Path.of("reports"), FetchOptions.defaults().newOrder(true));
  * }</pre>
  */
 public final class FetchOptions {
-    private static final FetchOptions DEFAULTS = new FetchOptions(null, false);
+    private static final FetchOptions DEFAULTS = new FetchOptions(null, false, null);
 
     private final Duration timeout;
     private final boolean newOrder;
+    private final String orderNo;
 
-    private FetchOptions(Duration timeout, boolean newOrder) {
+    private FetchOptions(Duration timeout, boolean newOrder, String orderNo) {
         this.timeout = timeout;
         this.newOrder = newOrder;
+        this.orderNo = orderNo;
     }
 
     /**
@@ -46,7 +50,7 @@ public final class FetchOptions {
      * @return the changed copy
      */
     public FetchOptions timeout(Duration timeout) {
-        return new FetchOptions(timeout, newOrder);
+        return new FetchOptions(timeout, newOrder, orderNo);
     }
 
     /**
@@ -59,7 +63,23 @@ public final class FetchOptions {
      * @return the changed copy
      */
     public FetchOptions newOrder(boolean newOrder) {
-        return new FetchOptions(timeout, newOrder);
+        return new FetchOptions(timeout, newOrder, orderNo);
+    }
+
+    /**
+     * A copy that resumes {@code orderNo} as the period's order instead of ordering: the order
+     * you found in QCC's console after an {@link ErrorKind#UNCONFIRMED_ORDER}. It is recorded in
+     * the folder's ledger, then waited for and downloaded, so later re-runs return it. It must be
+     * an order of the report type fetched, and it excludes {@link #newOrder(boolean)
+     * newOrder(true)}: either fails the call with {@link ErrorKind#CONFIG} before anything is
+     * sent, as does a malformed order number.
+     *
+     * @param orderNo the order number, such as {@code JKDAY-167660123348194027}, or null to let
+     *     the ledger decide (the default)
+     * @return the changed copy
+     */
+    public FetchOptions orderNo(String orderNo) {
+        return new FetchOptions(timeout, newOrder, orderNo);
     }
 
     /**
@@ -80,18 +100,28 @@ public final class FetchOptions {
         return newOrder;
     }
 
+    /**
+     * The order to resume instead of ordering.
+     *
+     * @return the order number, or null when the ledger decides
+     */
+    public String orderNo() {
+        return orderNo;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof FetchOptions other && newOrder == other.newOrder && Objects.equals(timeout, other.timeout);
+        return o instanceof FetchOptions other && newOrder == other.newOrder && Objects.equals(timeout, other.timeout)
+                && Objects.equals(orderNo, other.orderNo);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(timeout, newOrder);
+        return Objects.hash(timeout, newOrder, orderNo);
     }
 
     @Override
     public String toString() {
-        return "FetchOptions[timeout=" + timeout + ", newOrder=" + newOrder + "]";
+        return "FetchOptions[timeout=" + timeout + ", newOrder=" + newOrder + ", orderNo=" + orderNo + "]";
     }
 }

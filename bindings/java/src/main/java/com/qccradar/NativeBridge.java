@@ -32,7 +32,10 @@ final class NativeBridge {
     static native long downloadReport(long handle, String orderNo, String outDir, boolean async, NativeSink sink);
 
     static native long fetchReport(long handle, String reportType, String outDir, long timeoutMs, boolean newOrder,
-            boolean async, NativeSink sink);
+            String orderNo, boolean async, NativeSink sink);
+
+    /** Every table of a report folder, column by column ({@code bindings/java/src/tables.rs}); blocking. */
+    static native void readTables(String folder, NativeSink sink);
 
     static native boolean cancel(long task);
 

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * ledger in its folder: calling it again (a re-run notebook cell, a cron job) returns the same
  * report or resumes the same order rather than paying for another. When createReport's answer
  * was lost it fails with {@link ErrorKind#UNCONFIRMED_ORDER} and orders nothing more until you
- * pass {@link FetchOptions#newOrder(boolean) newOrder(true)}.
+ * pass the order you found in QCC's console ({@link FetchOptions#orderNo(String) orderNo}) or
+ * {@link FetchOptions#newOrder(boolean) newOrder(true)}.
  *
  * <p><b>No change is not an error.</b> When no monitored company had a risk change, createReport
  * answers "no result" and there is no report: {@link #createReport(ReportType)} and
@@ -296,8 +297,9 @@ public final class RadarClient implements AutoCloseable {
     }
 
     /**
-     * {@link #fetchReport(ReportType, Path)} with options: the wait deadline, and
-     * {@link FetchOptions#newOrder(boolean) newOrder} to order whatever the ledger says.
+     * {@link #fetchReport(ReportType, Path)} with options: the wait deadline,
+     * {@link FetchOptions#newOrder(boolean) newOrder} to order whatever the ledger says, and
+     * {@link FetchOptions#orderNo(String) orderNo} to resume an order found in QCC's console.
      *
      * @param type the report type
      * @param outDir the folder, created if needed
@@ -352,8 +354,9 @@ public final class RadarClient implements AutoCloseable {
         String dir = dir(outDir);
         long ms = timeoutMillis(o.timeout());
         boolean newOrder = o.newOrder();
-        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, newOrder, false,
-                sink))).map(Report::fromNative);
+        String orderNo = o.orderNo();
+        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, newOrder, orderNo,
+                false, sink))).map(Report::fromNative);
     }
 
     /**
@@ -426,7 +429,7 @@ public final class RadarClient implements AutoCloseable {
         FetchOptions o = options == null ? FetchOptions.defaults() : options;
         return async(p -> Optional.ofNullable(p).map(Report::fromNative),
                 sink -> NativeBridge.fetchReport(open(), type, dir(outDir), timeoutMillis(o.timeout()), o.newOrder(),
-                        true, sink));
+                        o.orderNo(), true, sink));
     }
 
     // ---- signing ----

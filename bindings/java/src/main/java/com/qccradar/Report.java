@@ -39,7 +39,21 @@ public record Report(String orderNo, ReportType reportType, Path archive, Path f
         return new Report(a[0], ReportType.fromApiName(a[1]), path(a[2]), path(a[3]), files);
     }
 
-    private static Path path(String p) {
+    /**
+     * The report's files as tables, read from {@link #folder()} with no request: one per JSON or
+     * CSV file and per workbook sheet, and the files that are not tables with the reason
+     * ({@link Tables#skipped()}). See {@link Tables} and {@link Table}.
+     *
+     * @return the tables, a {@code List<Table>}
+     * @throws QccException {@link ErrorKind#IO} when the folder cannot be listed (it was moved or
+     *     deleted)
+     */
+    public Tables tables() {
+        return Tables.read(folder);
+    }
+
+    /** A path from the native library, or a {@code CONFIG} error saying to use a UTF-8 locale. */
+    static Path path(String p) {
         try {
             return Path.of(p);
         } catch (InvalidPathException e) {

@@ -122,6 +122,33 @@ class LedgerTest {
     }
 
     @Test
+    void orderNoAfterALostAnswerResumesThatOrder() throws Exception {
+        try (Sandbox sb = Sandbox.start("lost_answer"); RadarClient client = sb.client()) {
+            Expect.kind(ErrorKind.UNCONFIRMED_ORDER, () -> client.fetchReport(ReportType.DAY, out));
+            // The sandbox's record does not list order numbers, so place one of the same type,
+            // as the user would find it in QCC's console: fetchReport then takes it as the lost one.
+            String order = client.createReport("day").orElseThrow();
+            Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport(ReportType.DAY, out,
+                    FetchOptions.defaults().orderNo(order).newOrder(true)));
+            Expect.kind(ErrorKind.CONFIG, () -> client.fetchReport(ReportType.WEEK, out,
+                    FetchOptions.defaults().orderNo(order)));
+            Expect.failed(ErrorKind.CONFIG, client.fetchReportAsync("day", out,
+                    FetchOptions.defaults().orderNo("not an order")));
+            Report report = client.fetchReport(ReportType.DAY, out, FetchOptions.defaults().orderNo(order))
+                    .orElseThrow();
+            assertEquals(order, report.orderNo());
+            assertTrue(Files.isDirectory(report.folder()), report.folder().toString());
+            assertEquals(report, client.fetchReport(ReportType.DAY, out).orElseThrow(),
+                    "the ledger recorded the order: a plain re-run returns it");
+            assertEquals(report, client.fetchReportAsync(ReportType.DAY, out, FetchOptions.defaults().orderNo(order))
+                    .get(60, TimeUnit.SECONDS).orElseThrow(), "giving it again returns it too");
+            Sandbox.Record record = sb.stop();
+            assertEquals(2, record.ordersPlaced(), "the lost one and the one placed by hand");
+            assertEquals(2, createReports(record), "fetchReport ordered nothing");
+        }
+    }
+
+    @Test
     void createReportThatHangsUntilTheRequestTimeoutIsUnconfirmedOrder() throws Exception {
         try (Sandbox sb = Sandbox.start("create_hangs");
                 RadarClient client = sb.builder().requestTimeout(Duration.ofSeconds(1)).build()) {
@@ -246,6 +273,12 @@ class LedgerTest {
         assertEquals(o, FetchOptions.defaults().newOrder(true).timeout(Duration.ofSeconds(5)));
         assertEquals(o.hashCode(), FetchOptions.defaults().newOrder(true).timeout(Duration.ofSeconds(5)).hashCode());
         assertTrue(o.toString().contains("newOrder=true"), o.toString());
+        assertNull(d.orderNo());
+        FetchOptions resume = d.orderNo("JKDAY-1");
+        assertEquals("JKDAY-1", resume.orderNo());
+        assertEquals(resume, FetchOptions.defaults().orderNo("JKDAY-1"));
+        assertNotEquals(resume, d);
+        assertTrue(resume.toString().contains("orderNo=JKDAY-1"), resume.toString());
         try (RadarClient client = RadarClient.builder().appKey("k").secretKey("s").baseUrl("http://127.0.0.1:1")
                 .build()) {
             FetchOptions negative = FetchOptions.defaults().timeout(Duration.ofSeconds(-1));
