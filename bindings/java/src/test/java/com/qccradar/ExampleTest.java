@@ -40,6 +40,7 @@ class ExampleTest {
             String text = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), text);
             assertTrue(text.contains("day report JKDAY-"), text);
+            assertTrue(text.contains(".csv: ") && text.contains(" rows, columns ["), "the day report's tables: " + text);
             assertTrue(text.contains("week report JKWEEK-"), text);
         }
     }

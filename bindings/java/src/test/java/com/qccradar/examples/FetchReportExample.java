@@ -4,13 +4,15 @@ import com.qccradar.QccException;
 import com.qccradar.RadarClient;
 import com.qccradar.Report;
 import com.qccradar.ReportType;
+import com.qccradar.Table;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The README's example: fetch today's report, then this week's without blocking.
+ * The README's example: fetch today's report and list its tables, then fetch this week's without
+ * blocking.
  *
  * <p>Configuration comes from the environment ({@code QCC_APP_KEY}, {@code QCC_SECRET_KEY},
  * {@code QCC_BASE_URL}); point it at a sandbox with
@@ -38,6 +40,13 @@ public final class FetchReportExample {
                     r -> System.out.println("day report " + r.orderNo() + ": " + r.files().size()
                             + " files in " + r.folder()),
                     () -> System.out.println("no risk changes today, so no report"));
+
+            // Its contents as tables: one per CSV or JSON file and per workbook sheet.
+            if (today.isPresent()) {
+                for (Table t : today.get().tables()) {
+                    System.out.println("  " + t.name() + ": " + t.rows().size() + " rows, columns " + t.columns());
+                }
+            }
 
             // The same without blocking a thread.
             CompletableFuture<Optional<Report>> week = client.fetchReportAsync(ReportType.WEEK, out);
