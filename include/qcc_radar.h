@@ -28,6 +28,81 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  /* Array type description */
+  const char *format;
+  const char *name;
+  const char *metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema **children;
+  struct ArrowSchema *dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowSchema *);
+  /* Opaque producer-specific data */
+  void *private_data;
+};
+
+struct ArrowArray {
+  /* Array data description */
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void **buffers;
+  struct ArrowArray **children;
+  struct ArrowArray *dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowArray *);
+  /* Opaque producer-specific data */
+  void *private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  /* Callback to get the stream type (the same for all arrays in the stream).
+   * Return value: 0 if successful, an `errno`-compatible error code otherwise.
+   * If successful, the ArrowSchema must be released independently from the stream. */
+  int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+
+  /* Callback to get the next array (if no error and the array is released, the stream has
+   * ended).
+   * Return value: 0 if successful, an `errno`-compatible error code otherwise.
+   * If successful, the ArrowArray must be released independently from the stream. */
+  int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+
+  /* Callback to get optional detailed error information. This must only be called if the
+   * last stream operation failed with a non-0 return code.
+   * Return value: pointer to a null-terminated character array describing the last error, or
+   * NULL if no description is available. The returned pointer is only valid until the next
+   * operation on this stream (including release). */
+  const char *(*get_last_error)(struct ArrowArrayStream *);
+
+  /* Release callback: release the stream's own resources. Note that arrays returned by
+   * `get_next` must be individually released. */
+  void (*release)(struct ArrowArrayStream *);
+
+  /* Opaque producer-specific data */
+  void *private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
+
+
 /**
  * The size of the buffer qcc_radar_sign() needs: 32 hex characters and the terminating NUL.
  */
@@ -184,6 +259,18 @@ struct qcc_radar_client;
 struct qcc_radar_error;
 
 /**
+ * The tables of a report folder, and the files in it that are not tables. Opaque; made by
+ * qcc_radar_report_tables() or qcc_radar_read_tables(), freed by qcc_radar_tables_free().
+ *
+ * Read it with qcc_radar_tables_count(), qcc_radar_tables_name() and
+ * qcc_radar_tables_stream(), and the skipped files with qcc_radar_tables_skipped_count(),
+ * qcc_radar_tables_skipped_name(), qcc_radar_tables_skipped_kind() and
+ * qcc_radar_tables_skipped_reason(). Immutable, so it may be read from any number of threads
+ * at once; it must not be freed while another thread still reads it.
+ */
+struct qcc_radar_tables;
+
+/**
  * Settings for qcc_radar_client_new(). Zero-initialise it (`struct qcc_radar_client_options
  * options = {0};`) and set what you need: a NULL string falls back to the environment, a zero
  * number to the default. The strings are only read during qcc_radar_client_new() (copied), so
@@ -300,8 +387,8 @@ struct qcc_radar_report {
 /**
  * Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
  * qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
- * qcc_radar_fetch_report() does with `timeout_ms` 0. Only read during the call. Fields may be
- * added at the end in a later major version.
+ * qcc_radar_fetch_report() does with `timeout_ms` 0 (a NULL `order_no`). Only read during the
+ * call. Fields may be added at the end in a later major version.
  */
 struct qcc_radar_fetch_options {
   /**
@@ -318,6 +405,16 @@ struct qcc_radar_fetch_options {
    * caller stores is safe to read.
    */
   int new_order;
+  /**
+   * An order number such as "JKDAY-167660123348194027" to resume as this period's order
+   * instead of ordering; NULL: none (the default). Use it after a
+   * QCC_RADAR_STATUS_UNCONFIRMED_ORDER, with the order of that type and period you found in
+   * QCC's order list: it is recorded in the folder's ledger as the period's order, then
+   * waited for and downloaded, and later plain fetches return it; nothing is ordered. With
+   * `new_order`, or an order of another report type than `report_type`, the call fails with
+   * QCC_RADAR_STATUS_CONFIG. Borrowed: only read during the call.
+   */
+  const char *order_no;
 };
 
 #ifdef __cplusplus
@@ -445,8 +542,9 @@ enum qcc_radar_status qcc_radar_fetch_report(const struct qcc_radar_client *clie
  *  - an order that was placed but not finished (a timeout, a crash) is resumed, not re-ordered;
  *  - when createReport's answer was lost (the order may exist and be billed), the call fails
  *    with QCC_RADAR_STATUS_UNCONFIRMED_ORDER, and so does every later call for that period,
- *    ordering nothing: check the account's orders, then either wait for and download the order
- *    you find (qcc_radar_wait_for_report(), qcc_radar_download_report()) or set `new_order`;
+ *    ordering nothing: check the account's orders, then either give the order you find as
+ *    `order_no` (it is recorded as the period's order, waited for and downloaded) or set
+ *    `new_order`;
  *  - a period whose report failed is ordered once more; after a second failure the call fails
  *    with QCC_RADAR_STATUS_REPORT_FAILED without ordering;
  *  - a ledger that cannot be read or parsed fails with QCC_RADAR_STATUS_IO, sending nothing.
@@ -569,6 +667,119 @@ void qcc_radar_string_free(char *s);
  * any value is safe to pass. The string is static: never free it. Thread-safe.
  */
 const char *qcc_radar_status_name(int status);
+
+/**
+ * Reads the contents of `report` (from qcc_radar_download_report() or
+ * qcc_radar_fetch_report()) as tables, from its extracted folder `report->folder`, with no
+ * request sent: one table per JSON or CSV file and per workbook sheet (xlsx, xls …), GBK text
+ * decoded, columns under their original names, and the files that are not tables listed as
+ * skipped with a reason. The same as qcc_radar_read_tables(report->folder, …).
+ *
+ * On success `*out` is a new tables object the caller owns and frees with
+ * qcc_radar_tables_free(); it does not refer to `report`, which may be freed first. On failure
+ * `*out` is NULL: QCC_RADAR_STATUS_CONFIG for a NULL `report` or `out`,
+ * QCC_RADAR_STATUS_IO when the folder cannot be listed (the message names it). A file that
+ * cannot be read is skipped with its reason, not an error. Blocks while it reads; thread-safe.
+ */
+enum qcc_radar_status qcc_radar_report_tables(const struct qcc_radar_report *report,
+                                              struct qcc_radar_tables **out,
+                                              struct qcc_radar_error **err);
+
+/**
+ * Reads the report folder `folder` (a report extracted earlier, by any qcc-radar binding or
+ * `qcc-radar fetch`) as tables, as qcc_radar_report_tables() does; nothing is sent.
+ *
+ * On success `*out` is a new tables object the caller owns and frees with
+ * qcc_radar_tables_free(). On failure `*out` is NULL: QCC_RADAR_STATUS_CONFIG for a NULL or
+ * non-UTF-8 `folder` or a NULL `out`, QCC_RADAR_STATUS_IO when the folder cannot be listed
+ * (missing, not a folder, no permission; the message names it). Blocks while it reads;
+ * thread-safe.
+ */
+enum qcc_radar_status qcc_radar_read_tables(const char *folder,
+                                            struct qcc_radar_tables **out,
+                                            struct qcc_radar_error **err);
+
+/**
+ * How many tables `tables` holds; 0 for NULL. Thread-safe.
+ */
+size_t qcc_radar_tables_count(const struct qcc_radar_tables *tables);
+
+/**
+ * The name of table `index` (0 ≤ index < qcc_radar_tables_count()): its path inside the report
+ * folder with `/` separators, plus `#` and the sheet's name for a workbook sheet, such as
+ * "风险监控日报/corp.json" or "风险监控日报/风险明细.xlsx#司法风险" (UTF-8). Tables are sorted by
+ * name, a workbook's sheets in workbook order. NULL for a NULL `tables` or an index out of
+ * range. The string is owned by `tables` and valid until qcc_radar_tables_free(); do not free
+ * it. Thread-safe.
+ */
+const char *qcc_radar_tables_name(const struct qcc_radar_tables *tables,
+                                  size_t index);
+
+/**
+ * Moves a new Arrow C stream over table `index` into `*out`, storage the caller provides
+ * (usually a local `struct ArrowArrayStream stream;`): a stream of the Arrow C stream
+ * interface whose schema is the table's (a struct of its columns, with their original names;
+ * text as utf8 "u", whole numbers as int64 "l", other numbers as float64 "g", true/false as
+ * "b", dates as date32 "tdD", date-times as timestamp[ms] "tsm:") and which yields the table
+ * as record batches (one, today; read until `get_next` gives an array whose `release` is
+ * NULL). A file's rows that could not be split into its columns are kept whole, as text, in
+ * the column "_raw_row" (their other cells null).
+ *
+ * Ownership: the stream is the caller's. Release it with `out->release(out)` when done (after
+ * releasing any schema and arrays obtained from it, each with its own `release`, as the Arrow
+ * interface requires). It shares the table's buffers without copying them and holds its own
+ * reference to them, so it stays valid after qcc_radar_tables_free(tables). Each call makes an
+ * independent stream: call it again to read a table again. Use one stream from one thread at
+ * a time; different streams may be used from different threads at once.
+ *
+ * `*out` is overwritten, not released: pass storage that holds no live stream. On failure
+ * (QCC_RADAR_STATUS_CONFIG for a NULL `tables` or `out` or an index out of range) `*out`, when
+ * not NULL, is zeroed, so its `release` is NULL (a released stream). Thread-safe.
+ */
+enum qcc_radar_status qcc_radar_tables_stream(const struct qcc_radar_tables *tables,
+                                              size_t index,
+                                              struct ArrowArrayStream *out,
+                                              struct qcc_radar_error **err);
+
+/**
+ * How many files (or workbook sheets) of the folder are not tables; 0 for NULL. Thread-safe.
+ */
+size_t qcc_radar_tables_skipped_count(const struct qcc_radar_tables *tables);
+
+/**
+ * The name of skipped entry `index` (0 ≤ index < qcc_radar_tables_skipped_count()), named as a
+ * table would be: its path inside the folder (plus `#sheet` for a sheet), such as "说明.txt".
+ * Sorted by name. NULL for a NULL `tables` or an index out of range. Owned by `tables`, valid
+ * until qcc_radar_tables_free(); do not free it. Thread-safe.
+ */
+const char *qcc_radar_tables_skipped_name(const struct qcc_radar_tables *tables,
+                                          size_t index);
+
+/**
+ * Why skipped entry `index` is not a table, as a stable short code: "empty", "empty_sheet",
+ * "binary", "unknown_extension", "not_a_table" or "unreadable". NULL for a NULL `tables` or an
+ * index out of range. Owned by `tables`, valid until qcc_radar_tables_free(); do not free it.
+ * Thread-safe.
+ */
+const char *qcc_radar_tables_skipped_kind(const struct qcc_radar_tables *tables,
+                                          size_t index);
+
+/**
+ * Why skipped entry `index` is not a table, as an English sentence for people ("empty file",
+ * "unknown extension .txt: not read as a table (…)", "unreadable: …"). NULL for a NULL
+ * `tables` or an index out of range. Owned by `tables`, valid until qcc_radar_tables_free(); do
+ * not free it. Thread-safe.
+ */
+const char *qcc_radar_tables_skipped_reason(const struct qcc_radar_tables *tables,
+                                            size_t index);
+
+/**
+ * Frees a tables object with every string it lent. Streams made by qcc_radar_tables_stream()
+ * stay valid (each is released by its own `release`). NULL is accepted and ignored. May be
+ * called from any thread, once no thread still reads it; freeing it twice is undefined
+ * behaviour.
+ */
+void qcc_radar_tables_free(struct qcc_radar_tables *tables);
 
 #ifdef __cplusplus
 }  // extern "C"

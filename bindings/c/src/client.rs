@@ -289,8 +289,8 @@ pub extern "C" fn qcc_radar_download_report(
 
 /// Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
 /// qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
-/// qcc_radar_fetch_report() does with `timeout_ms` 0. Only read during the call. Fields may be
-/// added at the end in a later major version.
+/// qcc_radar_fetch_report() does with `timeout_ms` 0 (a NULL `order_no`). Only read during the
+/// call. Fields may be added at the end in a later major version.
 #[repr(C)]
 pub struct FetchOptions {
     /// The wait's deadline in ms; 0: the client's wait timeout (30 minutes unless set in
@@ -303,6 +303,14 @@ pub struct FetchOptions {
     /// billed. 0: the ledger decides (the default). An `int`, not a `bool`, so any value a C
     /// caller stores is safe to read.
     pub new_order: c_int,
+    /// An order number such as "JKDAY-167660123348194027" to resume as this period's order
+    /// instead of ordering; NULL: none (the default). Use it after a
+    /// QCC_RADAR_STATUS_UNCONFIRMED_ORDER, with the order of that type and period you found in
+    /// QCC's order list: it is recorded in the folder's ledger as the period's order, then
+    /// waited for and downloaded, and later plain fetches return it; nothing is ordered. With
+    /// `new_order`, or an order of another report type than `report_type`, the call fails with
+    /// QCC_RADAR_STATUS_CONFIG. Borrowed: only read during the call.
+    pub order_no: *const c_char,
 }
 
 /// Runs the ledger-backed fetch for `qcc_radar_fetch_report` and `qcc_radar_fetch_report_with`.
@@ -326,6 +334,10 @@ fn fetch(
             core_options = core_options.timeout(timeout);
         }
         core_options = core_options.new_order(o.new_order != 0);
+        // SAFETY: NULL or a NUL-terminated string, per the header's contract.
+        if let Some(order_no) = unsafe { optional_str(o.order_no, "options->order_no") }? {
+            core_options = core_options.order_no(OrderNo::new(order_no)?);
+        }
     }
     let (inner, dir) = (client.inner.as_async().clone(), PathBuf::from(dir));
     let fetched = blocking::run(async move {
@@ -360,6 +372,7 @@ pub extern "C" fn qcc_radar_fetch_report(
     let options = FetchOptions {
         timeout_ms,
         new_order: 0,
+        order_no: std::ptr::null(),
     };
     call(err, || {
         fetch(client, report_type, out_dir, Some(&options), out)
@@ -378,8 +391,9 @@ pub extern "C" fn qcc_radar_fetch_report(
 ///  - an order that was placed but not finished (a timeout, a crash) is resumed, not re-ordered;
 ///  - when createReport's answer was lost (the order may exist and be billed), the call fails
 ///    with QCC_RADAR_STATUS_UNCONFIRMED_ORDER, and so does every later call for that period,
-///    ordering nothing: check the account's orders, then either wait for and download the order
-///    you find (qcc_radar_wait_for_report(), qcc_radar_download_report()) or set `new_order`;
+///    ordering nothing: check the account's orders, then either give the order you find as
+///    `order_no` (it is recorded as the period's order, waited for and downloaded) or set
+///    `new_order`;
 ///  - a period whose report failed is ordered once more; after a second failure the call fails
 ///    with QCC_RADAR_STATUS_REPORT_FAILED without ordering;
 ///  - a ledger that cannot be read or parsed fails with QCC_RADAR_STATUS_IO, sending nothing.

@@ -25,8 +25,10 @@ pub mod report;
 pub mod sign;
 pub mod status;
 pub mod strings;
+pub mod tables;
 
 pub use client::{Client, ClientOptions, FetchOptions};
 pub use error::Error;
 pub use report::{Report, ReportInfo};
 pub use status::{ErrorKind, Status};
+pub use tables::Tables;
