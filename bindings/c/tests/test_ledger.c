@@ -197,6 +197,96 @@ static void create_hangs_past_the_request_timeout_is_unconfirmed_order(void) {
   unconfirmed_order_orders_nothing_until_new_order("create_hangs", 1500);
 }
 
+/* After `unconfirmed_order`, the caller finds the order in QCC's order list and gives its number
+ * as `order_no`: it is recorded as the period's order, waited for and downloaded, with nothing
+ * ordered. The sandbox's record does not list order numbers, so the order given here is one
+ * placed by qcc_radar_create_report on the same sandbox (outside the ledger, as an order placed
+ * from the console would be): the same path as resuming the lost one. */
+static void order_no_resumes_an_order_after_unconfirmed_order(void) {
+  struct sandbox sb = SANDBOX_NONE;
+  struct qcc_radar_client *client = NULL;
+  struct qcc_radar_report *report = NULL, *again = NULL;
+  struct qcc_radar_error *err = NULL;
+  char *order = NULL;
+  long creates = -1;
+  struct qcc_radar_fetch_options options = {0};
+  char *dir = temp_dir_new();
+  REQUIRE(dir != NULL);
+  REQUIRE(sandbox_start(&sb, "lost_answer") == 0);
+  REQUIRE((client = client_for(&sb, 0)) != NULL);
+
+  enum qcc_radar_status status = qcc_radar_fetch_report(client, "day", dir, 20000, &report, &err);
+  check_unconfirmed(status, err, report, dir);
+  /* The message names the way out this option is. */
+  CHECK(err != NULL && strstr(qcc_radar_error_message(err), "order_no") != NULL);
+  qcc_radar_error_free(err);
+  err = NULL;
+  CHECK_INT(sandbox_orders(&sb), 1);
+
+  REQUIRE(CHECK_STATUS(qcc_radar_create_report(client, "day", &order, &err), QCC_RADAR_STATUS_OK,
+                       err));
+  REQUIRE(starts_with(order, "JKDAY-"));
+  CHECK_INT(sandbox_orders(&sb), 2);
+
+  /* order_no with new_order, or with another report type: config, nothing sent. */
+  options.timeout_ms = 20000;
+  options.order_no = order;
+  options.new_order = 1;
+  report = (struct qcc_radar_report *)dir; /* must be reset to NULL */
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", dir, &options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  CHECK(report == NULL);
+  CHECK(err != NULL && strstr(qcc_radar_error_message(err), "new_order") != NULL);
+  qcc_radar_error_free(err);
+  err = NULL;
+  options.new_order = 0;
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "week", dir, &options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  CHECK(report == NULL);
+  qcc_radar_error_free(err);
+  err = NULL;
+  /* A malformed number or non-UTF-8 bytes: config. */
+  options.order_no = "not an order";
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", dir, &options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  qcc_radar_error_free(err);
+  err = NULL;
+  options.order_no = "JKDAY-\xff";
+  CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", dir, &options, &report, &err),
+               QCC_RADAR_STATUS_CONFIG, err);
+  qcc_radar_error_free(err);
+  err = NULL;
+  CHECK_INT(sandbox_record(&sb, NULL, &creates), 0);
+  CHECK_INT(creates, 2);
+
+  /* The order given: resumed and downloaded, nothing ordered. */
+  options.order_no = order;
+  REQUIRE(CHECK_STATUS(qcc_radar_fetch_report_with(client, "day", dir, &options, &report, &err),
+                       QCC_RADAR_STATUS_OK, err));
+  REQUIRE(report != NULL);
+  CHECK_STR(report->order_no, order);
+  CHECK(is_nonempty_file(report->archive));
+  CHECK(report->file_count > 0);
+  CHECK_INT(sandbox_record(&sb, NULL, &creates), 0);
+  CHECK_INT(creates, 2);
+  CHECK_INT(sandbox_orders(&sb), 2);
+
+  /* It is now the period's report: a plain fetch returns it, sending no createReport. */
+  REQUIRE(CHECK_STATUS(qcc_radar_fetch_report(client, "day", dir, 20000, &again, &err),
+                       QCC_RADAR_STATUS_OK, err));
+  check_same_report(report, again);
+  CHECK_INT(sandbox_record(&sb, NULL, &creates), 0);
+  CHECK_INT(creates, 2);
+out:
+  qcc_radar_error_free(err);
+  qcc_radar_string_free(order);
+  qcc_radar_report_free(report);
+  qcc_radar_report_free(again);
+  qcc_radar_client_free(client);
+  sandbox_stop(&sb);
+  temp_dir_remove(dir);
+}
+
 static void corrupt_ledger_is_io_and_nothing_is_sent(void) {
   static const char corrupt[] = "{ not json";
   struct sandbox sb = SANDBOX_NONE;
@@ -364,6 +454,8 @@ int main(int argc, char **argv) {
       {"lost_answer_is_unconfirmed_order", lost_answer_is_unconfirmed_order},
       {"create_hangs_past_the_request_timeout_is_unconfirmed_order",
        create_hangs_past_the_request_timeout_is_unconfirmed_order},
+      {"order_no_resumes_an_order_after_unconfirmed_order",
+       order_no_resumes_an_order_after_unconfirmed_order},
       {"corrupt_ledger_is_io_and_nothing_is_sent", corrupt_ledger_is_io_and_nothing_is_sent},
       {"timeout_carries_the_order_and_the_rerun_resumes_it",
        timeout_carries_the_order_and_the_rerun_resumes_it},
