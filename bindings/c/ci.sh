@@ -12,7 +12,7 @@
 #  5. runs the shared fault matrix (tests/fault-matrix.json) through the C ABI: every case
 #     against its own sandbox (debug shared library), then again with each case under valgrind
 #     (release; about a minute on two cores);
-#  6. builds examples/fetch.c against the shared and the static library through pkg-config and
+#  6. builds examples/fetch.c and examples/tables.c against the shared and the static library through pkg-config and
 #     runs both against sandboxes;
 #  7. installs into a scratch prefix and builds the example from there with gcc + pkg-config
 #     and with CMake, as a user would, and runs both.
@@ -81,7 +81,7 @@ make_c check-fault-matrix
 step "fault matrix with each case under valgrind (release shared library)"
 make_c PROFILE=release check-fault-matrix-valgrind
 
-step "example: fetch.c against the shared and the static library (release), run on sandboxes"
+step "examples: fetch.c and tables.c against the shared and the static library (release), run on sandboxes"
 make_c PROFILE=release run-example
 
 step "example: install into a scratch prefix and build from it with pkg-config"

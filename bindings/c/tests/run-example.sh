@@ -4,7 +4,9 @@
 # Runs examples/fetch.c, built against the shared (fetch-shared) and the static (fetch-static)
 # library, against sandboxes: a report lands on disk, "no change" is a success, a rejected call
 # exits 3 as the qcc-radar command would; with QCC_RADAR_LOG=debug it logs on stderr. Also checks
-# how each binary is linked.
+# how each binary is linked. Then examples/tables.c (tables-shared, tables-static) against the
+# `tables` scenario: every table with its columns and rows, the skipped files, the same from
+# --folder, and a missing folder exiting 9.
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,4 +47,21 @@ for kind in shared static; do
   [ "$status" -eq 3 ] || { echo "fetch-$kind: quota should exit 3, got $status" >&2; exit 1; }
   grep -q 'fetch failed (quota, code 112)' "$work/err"
   echo "fetch-$kind: ok"
+done
+
+for kind in shared static; do
+  exe="$build/tables-$kind"
+  out="$work/tables-$kind"
+  "$here/with-sandbox.sh" tables "$exe" "$out" | tee "$work/log"
+  grep -qx '风险监控日报/风险明细.xlsx#司法风险' "$work/log"
+  grep -q '^  columns: 序号 (l), 企业名称 (u), .*, _raw_row (u)$' "$work/log"
+  [ "$(grep -c '^  rows: ' "$work/log")" -eq 6 ] || { echo "tables-$kind: expected 6 tables" >&2; exit 1; }
+  grep -qx 'skipped 风险监控日报/明细/空白.csv: empty file (empty)' "$work/log"
+  "$exe" --folder "$(find "$out" -mindepth 1 -maxdepth 1 -type d -name 'JKDAY-*')" >"$work/again"
+  cmp "$work/again" <(grep -v '^no risk' "$work/log")
+  status=0
+  "$exe" --folder "$work/not-here" 2>"$work/err" || status=$?
+  [ "$status" -eq 9 ] || { echo "tables-$kind: a missing folder should exit 9, got $status" >&2; exit 1; }
+  grep -q 'tables failed (io)' "$work/err"
+  echo "tables-$kind: ok"
 done
