@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!c.chars().all(|ch| ch == '.' || ch == ' '), "{c:?}");
                 assert!(!c.ends_with(['.', ' ']), "Windows would trim {c:?}");
                 assert!(!c.contains(['<', '>', '"', '|', '?', '*']), "{c:?}");
-                assert!(windows_device_name(c).is_none(), "{c:?} is a Windows device");
+                assert!(
+                    windows_device_name(c).is_none(),
+                    "{c:?} is a Windows device"
+                );
             }
             let rel = p.to_path_buf();
             assert!(rel.is_relative());

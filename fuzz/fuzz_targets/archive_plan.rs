@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 
 use libfuzzer_sys::fuzz_target;
 use qcc_radar_core::{
-    decode_entry_name, plan_archive, safe_entry_path, ArchiveLimits, Encryption,
-    EntryDescription, ErrorKind, PlannedFile,
+    decode_entry_name, plan_archive, safe_entry_path, ArchiveLimits, Encryption, EntryDescription,
+    ErrorKind, PlannedFile,
 };
 use qcc_radar_fuzz::inputs::PlanInput;
 use unicode_normalization::UnicodeNormalization;
@@ -29,7 +29,11 @@ const LIMITS: ArchiveLimits = ArchiveLimits {
 };
 
 fn is_device(component: &str) -> bool {
-    let stem = component.split('.').next().unwrap_or("").trim_end_matches(' ');
+    let stem = component
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(' ');
     let upper = stem.to_uppercase();
     if ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"].contains(&upper.as_str()) {
         return true;
@@ -52,10 +56,7 @@ fn nodes(entries: &[EntryDescription], plan: &[PlannedFile]) -> Vec<(String, boo
         let p = safe_entry_path(&name).expect("an accepted archive has only safe names");
         let file = plan.iter().any(|f| f.index == e.index);
         for k in 1..=p.components.len() {
-            out.push((
-                p.components[..k].join("/"),
-                file && k == p.components.len(),
-            ));
+            out.push((p.components[..k].join("/"), file && k == p.components.len()));
         }
     }
     out
@@ -63,7 +64,10 @@ fn nodes(entries: &[EntryDescription], plan: &[PlannedFile]) -> Vec<(String, boo
 
 fn check_plan(entries: &[EntryDescription], plan: &[PlannedFile], decrypt: bool) {
     assert!(entries.len() as u64 <= LIMITS.max_entries);
-    assert!(plan.windows(2).all(|w| w[0].index < w[1].index), "entry order");
+    assert!(
+        plan.windows(2).all(|w| w[0].index < w[1].index),
+        "entry order"
+    );
     let mut total = 0u64;
     for f in plan {
         let e = entries
@@ -77,7 +81,10 @@ fn check_plan(entries: &[EntryDescription], plan: &[PlannedFile], decrypt: bool)
         assert!(!f.path.components.is_empty(), "a file has a name");
         for c in &f.path.components {
             assert!(!c.is_empty() && c != "." && c != "..", "{c:?}");
-            assert!(!c.contains(['/', '\\', ':', '\0', '<', '>', '"', '|', '?', '*']), "{c:?}");
+            assert!(
+                !c.contains(['/', '\\', ':', '\0', '<', '>', '"', '|', '?', '*']),
+                "{c:?}"
+            );
             assert!(!c.chars().any(char::is_control), "{c:?}");
             assert!(!c.ends_with(['.', ' ']), "Windows would trim {c:?}");
             assert!(!is_device(c), "{c:?} is a Windows device");
@@ -88,7 +95,10 @@ fn check_plan(entries: &[EntryDescription], plan: &[PlannedFile], decrypt: bool)
     for (i, (a, a_file)) in nodes.iter().enumerate() {
         for (b, b_file) in &nodes[i + 1..] {
             if a == b {
-                assert!(!a_file && !b_file, "{a:?} is a file twice, or a file and a folder");
+                assert!(
+                    !a_file && !b_file,
+                    "{a:?} is a file twice, or a file and a folder"
+                );
                 continue;
             }
             let (la, lb) = (a.to_lowercase(), b.to_lowercase());
