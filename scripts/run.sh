@@ -11,7 +11,7 @@ cargo build --release --quiet -p qcc-radar-cli
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release/qcc-radar"
 
 type=day
-out=reports
+out=
 rest=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
 done
 
 if [ -n "${QCC_APP_KEY:-}" ] && { [ -n "${QCC_SECRET_KEY:-}" ] || [ -n "${QCC_SECRET_KEY_FILE:-}" ]; }; then
-  exec "$bin" fetch --type "$type" --out "$out" ${rest[@]+"${rest[@]}"}
+  exec "$bin" fetch --type "$type" --out "${out:-reports}" ${rest[@]+"${rest[@]}"}
 fi
+# The demo's fake reports go to a folder of their own, apart from the real ones in ./reports.
 echo "QCC_APP_KEY/QCC_SECRET_KEY are not set: running the whole flow against the embedded sandbox." >&2
-exec "$bin" demo --type "$type" --out "$out" ${rest[@]+"${rest[@]}"}
+exec "$bin" demo --type "$type" --out "${out:-qcc-radar-demo}" ${rest[@]+"${rest[@]}"}
