@@ -34,7 +34,7 @@ cat "$tmp/demo.json"
 grep -q '^{"status":"ready","order_no":"JKDAY-' "$tmp/demo.json"
 ls "$tmp"/demo/JKDAY-*.zip >/dev/null
 test -n "$(find "$tmp"/demo/JKDAY-*/ -type f | head -n1)"
-grep -q '"state": "downloaded"' "$tmp/demo/qcc-radar-journal.json"
+grep -q '"state": "ready"' "$tmp/demo/qcc-radar-journal.json"
 # The plain form too, as the README's quick start shows it.
 "$bin" demo --out "$tmp/demo-plain" >"$tmp/demo.txt"
 grep -q '^report JKDAY-.* ready$' "$tmp/demo.txt"
