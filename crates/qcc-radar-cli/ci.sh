@@ -41,7 +41,8 @@ grep -q '^report JKDAY-.* ready$' "$tmp/demo.txt"
 
 step "README names every subcommand"
 missing=0
-for sub in $("$bin" --help | awk '/^Commands:/{on=1;next} /^$/{on=0} on{print $1}' | grep -v '^help$'); do
+# A subcommand's line starts with two spaces; a wrapped description starts with more.
+for sub in $("$bin" --help | awk '/^Commands:/{on=1;next} /^$/{on=0} on && /^  [a-z]/{print $1}' | grep -v '^help$'); do
   if ! grep -q "qcc-radar $sub" crates/qcc-radar-cli/README.md; then
     echo "crates/qcc-radar-cli/README.md does not describe 'qcc-radar $sub'" >&2
     missing=1
