@@ -242,7 +242,7 @@ impl Client {
                     Error::new(
                         ErrorKind::Io,
                         format!(
-                            "order {order_no} was placed but could not be recorded: {}; nothing more is ordered for this period until the ledger is fixed. `qcc-radar wait {order_no}` then `qcc-radar download {order_no} --out DIR` fetch it",
+                            "order {order_no} was placed but could not be recorded: {}; once the disk is fixed, fetch again giving this order (the order_no option; `--order {order_no}` on the command line) so that it is resumed, not ordered again",
                             e.message()
                         ),
                     )
