@@ -29,8 +29,10 @@ fi
 # mypy's view of to_pandas(). Test tools only: the package depends on none of them.
 "$VENV/bin/python" -m pip install -q pyarrow polars pandas pandas-stubs
 
-step "pip install ./python (debug profile, to keep CI fast)"
-MATURIN_PEP517_ARGS="--profile dev" "$VENV/bin/python" -m pip install -q "$ROOT/python"
+step "pip install ./python (debug profile, to keep CI fast; with the test-suite's hooks)"
+# `test-hooks` adds private natives (`_native._test_panic*`) that the tests use to inject a panic;
+# the wheel built below, like every package that ships, is built without them.
+MATURIN_PEP517_ARGS="--profile dev --features test-hooks" "$VENV/bin/python" -m pip install -q "$ROOT/python"
 
 step "maturin build makes exactly one abi3 wheel"
 WHEELS="$CARGO_TARGET_DIR/ci-wheels"
@@ -48,6 +50,24 @@ names = zipfile.ZipFile(sys.argv[1]).namelist()
 for needed in ("qcc_radar/__init__.py", "qcc_radar/_native.pyi", "qcc_radar/py.typed"):
     assert needed in names, f"{needed} missing from the wheel: {names}"
 assert any(n.startswith("qcc_radar/_native") and n.endswith(".so") for n in names), names
+PYCHECK
+
+step "the test hooks: in the tested build, not in the wheel"
+# The name of a Python function is a string in the native module's method table, so the
+# feature-less wheel's library must not contain it; the installed (tested) one must.
+"$VENV/bin/python" - "${built[0]}" <<'PYCHECK'
+import os, sys, sysconfig, zipfile
+hook = b"_test_panic"
+wheel = zipfile.ZipFile(sys.argv[1])
+for name in wheel.namelist():
+    if name.startswith("qcc_radar/_native") and name.endswith(".so"):
+        assert hook not in wheel.read(name), f"the wheel's {name} exports the test hooks"
+site = sysconfig.get_paths()["platlib"]
+native = [f for f in os.listdir(os.path.join(site, "qcc_radar")) if f.startswith("_native") and f.endswith(".so")]
+assert len(native) == 1, native
+with open(os.path.join(site, "qcc_radar", native[0]), "rb") as f:
+    assert hook in f.read(), "the installed (tested) build lacks the test hooks"
+print("test hooks: in the tested build, not in the wheel")
 PYCHECK
 
 step "rustfmt"

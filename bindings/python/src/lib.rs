@@ -18,6 +18,8 @@ mod options;
 mod sandbox;
 mod tables;
 mod task;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 
 /// The token for `app_key`, `timespan` (Unix seconds) and `secret_key`: upper-case hex MD5 of
 /// the three concatenated. Fails with `ConfigError` for a negative or non-integer timespan.
@@ -50,5 +52,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sandbox::NativeSandbox>()?;
     m.add_class::<tables::NativeTable>()?;
     m.add_function(wrap_pyfunction!(tables::read_tables, m)?)?;
+    #[cfg(feature = "test-hooks")]
+    test_hooks::add(m)?;
     Ok(())
 }

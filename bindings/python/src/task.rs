@@ -12,9 +12,17 @@
 //! called, with a `cancelled` error, so the Python side can wait for the cleanup to finish
 //! before it re-raises `CancelledError`. Dropping the `Task` without cancelling (an abandoned
 //! coroutine) cancels too.
+//!
+//! A panic in the Rust future is caught inside the runtime task and delivered as an `internal`
+//! error, so `done` is called exactly once whatever happens and the awaiting coroutine always
+//! returns (the sync path turns the same panic into `internal` too, in
+//! `qcc_radar::blocking::run_interruptible`).
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 
+use futures_util::FutureExt;
 use pyo3::prelude::*;
 use tokio::sync::oneshot;
 
@@ -48,15 +56,18 @@ impl Task {
     }
 }
 
-/// Spawns `fut` on the shared runtime; `done(exception, value)` is called when it ends.
+/// Spawns `fut` on the shared runtime; `done(exception, value)` is called exactly once when it
+/// ends: with its outcome, with a `cancelled` error, or with an `internal` error if it panicked.
 pub(crate) fn spawn(fut: OpFuture, done: Py<PyAny>) -> Task {
     let (tx, rx) = oneshot::channel::<()>();
     qcc_radar::blocking::runtime().spawn(async move {
-        // `fut` is moved into the select and dropped when it returns, before `done` runs.
+        // `fut` is moved into the select and dropped when it returns, before `done` runs. A
+        // panic is caught here rather than left to end the runtime task, which would drop
+        // `done` uncalled and leave the coroutine awaiting forever.
         let outcome = tokio::select! {
             biased;
             _ = rx => None,
-            r = fut => Some(r),
+            r = AssertUnwindSafe(fut).catch_unwind() => Some(r.unwrap_or_else(|p| Err(panicked(p)))),
         };
         // During interpreter shutdown there is no one left to tell.
         Python::try_attach(|py| deliver(py, &done, outcome));
@@ -64,6 +75,23 @@ pub(crate) fn spawn(fut: OpFuture, done: Py<PyAny>) -> Task {
     Task {
         cancel: Mutex::new(Some(tx)),
     }
+}
+
+/// The `internal` error for a panic of an operation (the panic hook has already printed it).
+fn panicked(payload: Box<dyn Any + Send>) -> qcc_radar::Error {
+    let text = if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
+    };
+    // Dropping a payload can itself panic; leak it rather than risk unwinding here.
+    std::mem::forget(payload);
+    qcc_radar::Error::new(
+        qcc_radar::ErrorKind::Internal,
+        format!("the qcc-radar operation panicked ({text}); please report this bug"),
+    )
 }
 
 fn deliver(
