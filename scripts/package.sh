@@ -348,6 +348,13 @@ step_jar() {
   got="$(unzip -Z1 "$DIST/qcc-radar-$v.jar" | grep '^native/.*[^/]$' | sort)"
   [ "$want" = "$got" ] || die "the jar's native/ holds [$got], expected [$want]"
   printf 'jar natives: %s\n' $got >&2
+  # Test-only hooks (cargo feature test-hooks of qcc-radar-jni) must not ship.
+  local f
+  for f in $(cd "$natives" && find . -type f); do
+    if grep -aq 'NativeBridge_panicForTest' "$natives/$f"; then
+      die "$f was built with the test hooks (cargo feature test-hooks)"
+    fi
+  done
 }
 
 # The newest GLIBC_ symbol version an ELF file needs (empty for none).

@@ -377,8 +377,12 @@ pub fn error_kinds<'local>(
         .resolve_with::<ToSink, _>(|| &sink)
 }
 
-/// Panics on purpose, to prove that a panic becomes a `QccException` of kind `internal`.
-#[jni_mangle("com.qccradar.NativeBridge")]
+/// Panics on purpose, to prove that a panic becomes a `QccException` of kind `internal`. A
+/// test-only hook: only in a build with the `test-hooks` feature (the Maven build's own cargo
+/// step, which the test suite runs on); the packaged library has no such entry point, and
+/// `NativeBridge.panicForTest` then throws `UnsupportedOperationException`.
+#[cfg(feature = "test-hooks")]
+#[jni_mangle("com.qccradar.NativeBridge", "panicForTest0")]
 pub fn panic_for_test<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,

@@ -48,5 +48,20 @@ final class NativeBridge {
     /** Every error kind's snake_case name the native library knows, as a {@code String[]}. */
     static native void errorKinds(NativeSink sink);
 
-    static native void panicForTest(NativeSink sink);
+    /**
+     * Panics inside the native library, for the test suite: the sink receives an {@code internal}
+     * {@link QccException}. Only a library built with the cargo feature {@code test-hooks} (the
+     * Maven build's own cargo step) has it; with any other, such as the packaged one, this throws
+     * {@link UnsupportedOperationException}.
+     */
+    static void panicForTest(NativeSink sink) {
+        try {
+            panicForTest0(sink);
+        } catch (UnsatisfiedLinkError e) {
+            throw new UnsupportedOperationException(
+                    "this native library was built without the test hooks (cargo feature test-hooks)", e);
+        }
+    }
+
+    private static native void panicForTest0(NativeSink sink);
 }
