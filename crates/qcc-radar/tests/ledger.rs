@@ -10,6 +10,17 @@ use common::{builder_for, client_for, sandbox, sandbox_with};
 use qcc_radar::{Client, ErrorKind, FetchOptions, ReportType, RetryPolicy};
 use qcc_radar_sandbox::{Endpoint, Scenario};
 
+/// A day report into `dir`, as `options` say.
+async fn day(
+    client: &Client,
+    dir: &Path,
+    options: FetchOptions,
+) -> qcc_radar::Result<Option<qcc_radar::Report>> {
+    client
+        .fetch_report_with(ReportType::Day, dir, &options)
+        .await
+}
+
 fn ledger_text(dir: &Path) -> String {
     std::fs::read_to_string(dir.join(qcc_radar::LEDGER_FILE)).unwrap_or_default()
 }
@@ -19,14 +30,12 @@ async fn a_rerun_returns_the_same_report_and_sends_nothing() {
     let sb = sandbox(Scenario::Normal);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    let first = client
-        .fetch_report(ReportType::Day, dir.path())
+    let first = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .expect("a report");
     let requests = sb.requests().len();
-    let second = client
-        .fetch_report(ReportType::Day, dir.path())
+    let second = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .expect("the same report");
@@ -47,14 +56,12 @@ async fn a_ready_report_whose_files_were_removed_is_downloaded_again_without_ord
     let sb = sandbox(Scenario::Normal);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    let first = client
-        .fetch_report(ReportType::Day, dir.path())
+    let first = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
     std::fs::remove_dir_all(&first.folder).unwrap();
-    let again = client
-        .fetch_report(ReportType::Day, dir.path())
+    let again = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
@@ -68,23 +75,16 @@ async fn no_change_is_remembered_and_new_order_asks_again() {
     let sb = sandbox(Scenario::NoChange);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    assert!(client
-        .fetch_report(ReportType::Day, dir.path())
+    assert!(day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .is_none());
-    assert!(client
-        .fetch_report(ReportType::Day, dir.path())
+    assert!(day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .is_none());
     assert_eq!(sb.count(Endpoint::CreateReport), 1);
-    let asked = client
-        .fetch_report_with(
-            ReportType::Day,
-            dir.path(),
-            &FetchOptions::new().new_order(true),
-        )
+    let asked = day(&client, dir.path(), FetchOptions::new().new_order(true))
         .await
         .unwrap();
     assert!(asked.is_none());
@@ -96,8 +96,7 @@ async fn a_lost_answer_orders_nothing_more_until_new_order() {
     let sb = sandbox(Scenario::LostAnswer);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    let e = client
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder, "{e}");
@@ -107,8 +106,7 @@ async fn a_lost_answer_orders_nothing_more_until_new_order() {
     assert!(ledger_text(dir.path()).contains("\"ordering\""));
 
     for _ in 0..2 {
-        let again = client
-            .fetch_report(ReportType::Day, dir.path())
+        let again = day(&client, dir.path(), FetchOptions::new())
             .await
             .unwrap_err();
         assert_eq!(again.kind(), ErrorKind::UnconfirmedOrder, "{again}");
@@ -116,25 +114,18 @@ async fn a_lost_answer_orders_nothing_more_until_new_order() {
         assert_eq!(sb.orders_placed(), 1, "a re-run ordered again");
     }
     // A new client (a new process) sees the same.
-    let e = client_for(&sb)
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client_for(&sb), dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder);
 
-    let report = client
-        .fetch_report_with(
-            ReportType::Day,
-            dir.path(),
-            &FetchOptions::new().new_order(true),
-        )
+    let report = day(&client, dir.path(), FetchOptions::new().new_order(true))
         .await
         .unwrap()
         .expect("the new order's report");
     assert_eq!(sb.orders_placed(), 2);
     // The ordered report is now the period's result.
-    let same = client
-        .fetch_report(ReportType::Day, dir.path())
+    let same = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
@@ -166,14 +157,12 @@ async fn a_hanging_create_report_ends_unconfirmed_at_the_request_timeout() {
         .request_timeout(Duration::from_millis(500))
         .build()
         .unwrap();
-    let e = client
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder, "{e}");
     assert_eq!(sb.orders_placed(), 1);
-    let e = client
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder, "{e}");
@@ -187,8 +176,7 @@ async fn refused_and_unreachable_orders_clear_their_entry() {
         let dir = tempfile::tempdir().unwrap();
         let client = client_for(&sb);
         for _ in 0..2 {
-            let e = client
-                .fetch_report(ReportType::Day, dir.path())
+            let e = day(&client, dir.path(), FetchOptions::new())
                 .await
                 .unwrap_err();
             assert!(
@@ -212,8 +200,7 @@ async fn refused_and_unreachable_orders_clear_their_entry() {
         })
         .build()
         .unwrap();
-    let e = client
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
@@ -225,34 +212,26 @@ async fn a_failed_period_is_ordered_once_more_then_not_again() {
     let sb = sandbox(Scenario::Fail);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    let first = client
-        .fetch_report(ReportType::Day, dir.path())
+    let first = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(first.kind(), ErrorKind::ReportFailed);
     assert!(first.order_no().is_some());
     assert_eq!(sb.orders_placed(), 1);
-    let second = client
-        .fetch_report(ReportType::Day, dir.path())
+    let second = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(second.kind(), ErrorKind::ReportFailed);
     assert_eq!(sb.orders_placed(), 2);
     assert_ne!(first.order_no(), second.order_no());
-    let third = client
-        .fetch_report(ReportType::Day, dir.path())
+    let third = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(third.kind(), ErrorKind::ReportFailed, "{third}");
     assert!(third.message().contains("2 times"), "{third}");
     assert_eq!(third.order_no(), second.order_no());
     assert_eq!(sb.orders_placed(), 2, "a third order was placed");
-    let forced = client
-        .fetch_report_with(
-            ReportType::Day,
-            dir.path(),
-            &FetchOptions::new().new_order(true),
-        )
+    let forced = day(&client, dir.path(), FetchOptions::new().new_order(true))
         .await
         .unwrap_err();
     assert_eq!(forced.kind(), ErrorKind::ReportFailed);
@@ -265,8 +244,7 @@ async fn an_unreadable_ledger_is_an_io_error_and_nothing_is_sent() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(qcc_radar::LEDGER_FILE);
     std::fs::write(&path, "{ not json").unwrap();
-    let e = client_for(&sb)
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client_for(&sb), dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io, "{e}");
@@ -289,8 +267,7 @@ async fn a_timed_out_wait_is_resumed_without_a_new_order() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     let order = e.order_no().cloned().expect("the timeout names its order");
-    let report = client
-        .fetch_report(ReportType::Day, dir.path())
+    let report = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
@@ -303,14 +280,12 @@ async fn two_servers_on_one_folder_keep_their_own_entries() {
     let a = sandbox(Scenario::Normal);
     let b = sandbox(Scenario::NoChange);
     let dir = tempfile::tempdir().unwrap();
-    let ra = client_for(&a)
-        .fetch_report(ReportType::Day, dir.path())
+    let ra = day(&client_for(&a), dir.path(), FetchOptions::new())
         .await
         .unwrap();
     assert!(ra.is_some());
     // The second server's "no change" must not be answered by the first one's report.
-    let rb = client_for(&b)
-        .fetch_report(ReportType::Day, dir.path())
+    let rb = day(&client_for(&b), dir.path(), FetchOptions::new())
         .await
         .unwrap();
     assert!(rb.is_none());
@@ -318,8 +293,7 @@ async fn two_servers_on_one_folder_keep_their_own_entries() {
     assert_eq!(b.count(Endpoint::CreateReport), 1);
     // Another app key on the same server is another account.
     let other = sandbox_with(Scenario::Normal, |c| c.app_key = "other-app-key".into());
-    client_for(&other)
-        .fetch_report(ReportType::Day, dir.path())
+    day(&client_for(&other), dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
@@ -377,8 +351,7 @@ async fn the_order_found_after_a_lost_answer_is_resumed_with_order_no() {
     let sb = sandbox(Scenario::LostAnswer);
     let dir = tempfile::tempdir().unwrap();
     let client = client_for(&sb);
-    let e = client
-        .fetch_report(ReportType::Day, dir.path())
+    let e = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnconfirmedOrder);
@@ -393,28 +366,25 @@ async fn the_order_found_after_a_lost_answer_is_resumed_with_order_no() {
         .await
         .unwrap_err();
     assert_eq!(wrong_type.kind(), ErrorKind::Config, "{wrong_type}");
-    let both = client
-        .fetch_report_with(
-            ReportType::Day,
-            dir.path(),
-            &FetchOptions::new().order_no(found.clone()).new_order(true),
-        )
-        .await
-        .unwrap_err();
+    let both = day(
+        &client,
+        dir.path(),
+        FetchOptions::new().order_no(found.clone()).new_order(true),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(both.kind(), ErrorKind::Config, "{both}");
-    let report = client
-        .fetch_report_with(
-            ReportType::Day,
-            dir.path(),
-            &FetchOptions::new().order_no(found.clone()),
-        )
-        .await
-        .unwrap()
-        .expect("the found order's report");
+    let report = day(
+        &client,
+        dir.path(),
+        FetchOptions::new().order_no(found.clone()),
+    )
+    .await
+    .unwrap()
+    .expect("the found order's report");
     assert_eq!(report.order_no, found);
     // It is now the period's report: a plain re-run returns it and sends nothing.
-    let again = client
-        .fetch_report(ReportType::Day, dir.path())
+    let again = day(&client, dir.path(), FetchOptions::new())
         .await
         .unwrap()
         .unwrap();
