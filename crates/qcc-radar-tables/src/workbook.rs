@@ -77,46 +77,41 @@ fn finish(b: SheetBuilder) -> Result<ParsedTable, SkipReason> {
         .map_err(|e| SkipReason::Unreadable(e.to_string()))
 }
 
+/// Every sheet of `$wb`, read cell by cell through its `worksheet_cells_reader`. A macro, not a
+/// function: calamine gives that reader to `Xlsx` and `Xlsb` as inherent methods, not through a
+/// trait, and the two readers are the same code.
+macro_rules! sheets_cell_by_cell {
+    ($wb:ident) => {{
+        let mut wb = $wb;
+        let names = wb.sheet_names();
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let table = (|| {
+                let mut cells = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
+                let mut b = SheetBuilder::new();
+                let mut scratch = String::new();
+                while let Some(c) = cells.next_cell().map_err(unreadable)? {
+                    let (row, col) = c.get_position();
+                    b.push(row, col, cell_ref(c.get_value(), &mut scratch));
+                }
+                finish(b)
+            })();
+            out.push((name, table));
+        }
+        out
+    }};
+}
+
 /// Reads every sheet of the workbook at `path` (`ext`: its lower-case extension).
 pub(crate) fn read_workbook(path: &Path, ext: &str) -> Result<Sheets, SkipReason> {
     match ext {
         "xlsx" | "xlsm" => {
-            let mut wb: Xlsx<BufReader<File>> = open_workbook(path).map_err(unreadable)?;
-            let names = wb.sheet_names();
-            let mut out = Vec::with_capacity(names.len());
-            for name in names {
-                let table = (|| {
-                    let mut cells = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
-                    let mut b = SheetBuilder::new();
-                    let mut scratch = String::new();
-                    while let Some(c) = cells.next_cell().map_err(unreadable)? {
-                        let (row, col) = c.get_position();
-                        b.push(row, col, cell_ref(c.get_value(), &mut scratch));
-                    }
-                    finish(b)
-                })();
-                out.push((name, table));
-            }
-            Ok(out)
+            let wb: Xlsx<BufReader<File>> = open_workbook(path).map_err(unreadable)?;
+            Ok(sheets_cell_by_cell!(wb))
         }
         "xlsb" => {
-            let mut wb: Xlsb<BufReader<File>> = open_workbook(path).map_err(unreadable)?;
-            let names = wb.sheet_names();
-            let mut out = Vec::with_capacity(names.len());
-            for name in names {
-                let table = (|| {
-                    let mut cells = wb.worksheet_cells_reader(&name).map_err(unreadable)?;
-                    let mut b = SheetBuilder::new();
-                    let mut scratch = String::new();
-                    while let Some(c) = cells.next_cell().map_err(unreadable)? {
-                        let (row, col) = c.get_position();
-                        b.push(row, col, cell_ref(c.get_value(), &mut scratch));
-                    }
-                    finish(b)
-                })();
-                out.push((name, table));
-            }
-            Ok(out)
+            let wb: Xlsb<BufReader<File>> = open_workbook(path).map_err(unreadable)?;
+            Ok(sheets_cell_by_cell!(wb))
         }
         _ => {
             let mut wb = open_workbook_auto(path).map_err(unreadable)?;

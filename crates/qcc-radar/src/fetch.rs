@@ -26,7 +26,8 @@ use std::time::Duration;
 use qcc_radar_core::{report_period, Error, ErrorKind, OrderNo, ReportType, Result};
 
 use crate::client::Client;
-use crate::ledger::{unix_now, Ledger, LedgerKey, LedgerState};
+use crate::clock::unix_now;
+use crate::ledger::{Ledger, LedgerKey, LedgerState};
 use crate::report::Report;
 use crate::report_folder::{FolderLock, ReportFolder};
 
@@ -478,10 +479,7 @@ mod tests {
         let local = client.ledger_key(ReportType::Day);
         client.inner.clock.set_offset(86_400);
         let server = client.ledger_key(ReportType::Day);
-        let tomorrow = report_period(
-            ReportType::Day,
-            i64::try_from(crate::ledger::unix_now()).unwrap() + 86_400,
-        );
+        let tomorrow = report_period(ReportType::Day, i64::try_from(unix_now()).unwrap() + 86_400);
         assert_eq!(server.period, tomorrow);
         assert_ne!(server.period, local.period);
         assert_eq!(server.server, "http://127.0.0.1:1");

@@ -27,6 +27,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use qcc_radar_core::{Error, ErrorKind, OrderNo, ReportType, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::unix_now;
 use crate::report_folder::{sync_dir, LEDGER_TEMP_PREFIX};
 
 /// The ledger's format marker (the name predates the ledger's move into the library).
@@ -138,14 +139,6 @@ struct LedgerFile {
 pub struct Ledger {
     path: PathBuf,
     entries: Vec<LedgerEntry>,
-}
-
-/// Seconds since the Unix epoch on this machine's clock (for the ledger's own timestamps).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn unreadable(path: &Path, why: &str) -> Error {
