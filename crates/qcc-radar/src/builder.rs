@@ -1,9 +1,11 @@
 //! Configuration of a [`Client`], with the environment as the fallback.
 //!
-//! Every binding exposes the same settings by name, and an unset value falls back to
-//! `QCC_APP_KEY`, `QCC_SECRET_KEY` and `QCC_BASE_URL`, so a cron job and a notebook configure
-//! the same way. Everything is validated here, before anything is sent: a missing key or a
-//! base URL without a scheme is a `config` error that names the fix.
+//! Every binding exposes the same settings by name (the table in `settings.rs`, set through
+//! [`ClientBuilder::set`]), and an unset value falls back to `QCC_APP_KEY`, `QCC_SECRET_KEY`
+//! and `QCC_BASE_URL`, so a cron job and a notebook configure the same way. Everything is
+//! validated in [`ClientBuilder::build`], before anything is sent and whichever way a value
+//! came in (a typed setter here or a name/value pair from a binding): a missing key, a base URL
+//! without a scheme or `max_attempts = 0` is a `config` error that names the setting.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -17,6 +19,7 @@ use qcc_radar_core::{
 
 use crate::client::Client;
 use crate::progress::ProgressFn;
+use crate::settings::{rule_error, Host, Rule};
 use crate::transport::HttpFactory;
 
 /// Builds a [`Client`]. Unset credentials and base URL come from the environment.
@@ -38,6 +41,11 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     progress: Option<ProgressFn>,
     unzip_password: Option<UnzipPassword>,
+    /// Whose spelling the rules' messages use: the host of the last [`ClientBuilder::set`].
+    pub(crate) host: Host,
+    /// The settings given by name, so that setting one of a pair (`poll_max` alone) moves
+    /// the other's default instead of breaking the rule between them.
+    pub(crate) named: Vec<&'static str>,
 }
 
 /// The validated settings a client runs with.
@@ -175,6 +183,21 @@ impl ClientBuilder {
         self
     }
 
+    pub(crate) fn edit_retry(mut self, edit: impl FnOnce(&mut RetryPolicy)) -> Self {
+        edit(self.retry.get_or_insert_with(RetryPolicy::default));
+        self
+    }
+
+    pub(crate) fn edit_poll(mut self, edit: impl FnOnce(&mut PollSchedule)) -> Self {
+        edit(self.poll.get_or_insert_with(PollSchedule::default));
+        self
+    }
+
+    pub(crate) fn edit_limits(mut self, edit: impl FnOnce(&mut ArchiveLimits)) -> Self {
+        edit(self.limits.get_or_insert_with(ArchiveLimits::default));
+        self
+    }
+
     /// A callback for progress events.
     pub fn on_progress(mut self, progress: ProgressFn) -> Self {
         self.progress = Some(progress);
@@ -186,10 +209,60 @@ impl ClientBuilder {
         self.on_progress(Arc::new(f))
     }
 
+    /// Checks every rule between and within settings, naming them as `self.host` spells them.
+    fn check_rules(&self) -> Result<()> {
+        let fail = |rule| Err(rule_error(self.host, rule));
+        for (value, name) in [
+            (self.connect_timeout, "connect_timeout"),
+            (self.request_timeout, "request_timeout"),
+            (self.read_timeout, "read_timeout"),
+        ] {
+            if value == Some(Duration::ZERO) {
+                return fail(Rule::Positive(name));
+            }
+        }
+        if let Some(r) = &self.retry {
+            if r.max_attempts == 0 {
+                return fail(Rule::AtLeastOne("max_attempts"));
+            }
+            if r.cap < r.base {
+                return fail(Rule::NotBelow("retry_cap", "retry_base"));
+            }
+        }
+        if let Some(p) = &self.poll {
+            if p.initial.is_zero() {
+                return fail(Rule::Positive("poll_initial"));
+            }
+            if !(p.factor.is_finite() && p.factor >= 1.0) {
+                return fail(Rule::AtLeastOne("poll_factor"));
+            }
+            if p.max < p.initial {
+                return fail(Rule::NotBelow("poll_max", "poll_initial"));
+            }
+            if !(0.0..=1.0).contains(&p.jitter) {
+                return fail(Rule::Fraction("poll_jitter"));
+            }
+        }
+        if let Some(l) = &self.limits {
+            for (value, name) in [
+                (l.max_entries, "max_archive_entries"),
+                (l.max_entry_bytes, "max_archive_entry_bytes"),
+                (l.max_total_bytes, "max_archive_bytes"),
+                (l.max_ratio, "max_archive_ratio"),
+            ] {
+                if value == 0 {
+                    return fail(Rule::AtLeastOne(name));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Validates everything and builds the client. Fails with a `config` error (nothing sent)
-    /// when a credential is missing or malformed, the base URL is bad, the CA file cannot be
-    /// read, or the proxy URL is bad.
+    /// when a credential is missing or malformed, the base URL is bad, a setting breaks its
+    /// rule (see the settings table), the CA file cannot be read, or the proxy URL is bad.
     pub fn build(self) -> Result<Client> {
+        self.check_rules()?;
         let app_key = self
             .app_key
             .or_else(|| env_value("QCC_APP_KEY"))

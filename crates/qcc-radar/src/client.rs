@@ -16,10 +16,11 @@ use qcc_radar_core::{
 
 use crate::builder::{ClientBuilder, Settings};
 use crate::clock::ServerClock;
+use crate::closing::Closing;
 use crate::download::{download_archive, io_error, DownloadedArchive};
 use crate::extract::{extract_archive, password_error, Stop};
 use crate::fetch::FetchOptions;
-use crate::progress::Progress;
+use crate::progress::{Progress, Throttle};
 use crate::report::Report;
 use crate::report_folder::{sync_dir, FolderLock, ReportFolder};
 use crate::transport::{call_api, random_unit, ForkAwareHttp, HttpFactory, Repeat};
@@ -28,6 +29,8 @@ pub(crate) struct Inner {
     pub(crate) settings: Settings,
     pub(crate) http: ForkAwareHttp,
     pub(crate) clock: ServerClock,
+    pub(crate) closing: Closing,
+    pub(crate) throttle: Throttle,
 }
 
 /// The QCC risk-monitoring report client. Cheap to clone; share one per process.
@@ -62,6 +65,8 @@ impl Client {
                 settings,
                 http: ForkAwareHttp::new(factory)?,
                 clock: ServerClock::default(),
+                closing: Closing::default(),
+                throttle: Throttle::default(),
             }),
         })
     }
@@ -86,9 +91,24 @@ impl Client {
         self.inner.clock.offset()
     }
 
+    /// Closes the client and every clone of it: calls in flight end with a `cancelled` error
+    /// (their temporary files removed, the folder's lock released), later calls with a
+    /// `config` error. Closing again does nothing. Dropping the last clone without closing
+    /// also ends everything, but only once nothing runs.
+    pub fn close(&self) {
+        self.inner.closing.close();
+    }
+
+    /// Whether [`Client::close`] was called on this client or a clone.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closing.is_closed()
+    }
+
     pub(crate) fn emit(&self, event: Progress) {
         if let Some(cb) = &self.inner.settings.progress {
-            cb(&event);
+            if self.inner.throttle.due(&event) {
+                cb(&event);
+            }
         }
     }
 
@@ -96,6 +116,16 @@ impl Client {
     /// risk change, so there is no report (not an error). Never retried once the request may
     /// have reached the server: a second attempt could pay for a second order.
     pub async fn create_report(&self, report_type: ReportType) -> Result<Option<OrderNo>> {
+        self.inner
+            .closing
+            .guard(
+                "ordering a report",
+                self.create_report_unguarded(report_type),
+            )
+            .await
+    }
+
+    async fn create_report_unguarded(&self, report_type: ReportType) -> Result<Option<OrderNo>> {
         let s = &self.inner.settings;
         let outcome = call_api(
             &self.inner.http,
@@ -124,21 +154,35 @@ impl Client {
     /// Asks where an order stands: `P`, `S` (with the link) or `F`. Safe to repeat; retried.
     pub async fn report_info(&self, order_no: &OrderNo) -> Result<ReportInfo> {
         let s = &self.inner.settings;
-        call_api(
+        let ask = call_api(
             &self.inner.http,
             s,
             &self.inner.clock,
             Repeat::Safe,
             |ts| ApiRequest::report_info(&s.base_url, &s.credentials, order_no, ts),
             parse_report_info,
-        )
-        .await
+        );
+        self.inner.closing.guard("asking for the report", ask).await
     }
 
     /// Polls until the report is made (`S`), following the poll schedule. `F` is a
     /// `report_failed` error; past `timeout` a `timeout` error (the order stays valid: wait
     /// again later). `P` and 205 keep waiting.
     pub async fn wait_for_report(
+        &self,
+        order_no: &OrderNo,
+        timeout: Duration,
+    ) -> Result<ReportInfo> {
+        self.inner
+            .closing
+            .guard(
+                "waiting for the report",
+                self.wait_for_report_unguarded(order_no, timeout),
+            )
+            .await
+    }
+
+    async fn wait_for_report_unguarded(
         &self,
         order_no: &OrderNo,
         timeout: Duration,
@@ -206,10 +250,17 @@ impl Client {
         info: Option<ReportInfo>,
         out_dir: &Path,
     ) -> Result<Report> {
-        let folder = ReportFolder::prepare(out_dir).map_err(|e| e.with_order_no(order_no))?;
-        let lock = folder.lock().await.map_err(|e| e.with_order_no(order_no))?;
-        folder.clean_leftovers(&lock);
-        self.download_locked(order_no, info, &folder, &lock).await
+        let work = async {
+            let folder = ReportFolder::prepare(out_dir).map_err(|e| e.with_order_no(order_no))?;
+            let lock = folder.lock().await.map_err(|e| e.with_order_no(order_no))?;
+            folder.clean_leftovers(&lock);
+            self.download_locked(order_no, info, &folder, &lock).await
+        };
+        self.inner
+            .closing
+            .guard("downloading the report", work)
+            .await
+            .map_err(|e| e.with_order_no(order_no))
     }
 
     /// The download into `folder`, whose lock the caller holds. Errors carry the order.

@@ -30,6 +30,7 @@ use crate::clock::unix_now;
 use crate::ledger::{Ledger, LedgerKey, LedgerState};
 use crate::report::Report;
 use crate::report_folder::{FolderLock, ReportFolder};
+use crate::settings::Host;
 
 /// How far back an order that was never downloaded is still worth a warning (45 days: past
 /// that, QCC has likely dropped the report).
@@ -152,12 +153,23 @@ impl Client {
         out_dir: &Path,
         options: &FetchOptions,
     ) -> Result<Option<Report>> {
+        self.inner
+            .closing
+            .guard(
+                "fetching the report",
+                self.fetch_report_unguarded(report_type, out_dir, options),
+            )
+            .await
+    }
+
+    async fn fetch_report_unguarded(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+        options: &FetchOptions,
+    ) -> Result<Option<Report>> {
+        options.check(Host::Rust)?;
         if let Some(o) = &options.order_no {
-            if options.new_order {
-                return Err(Error::config(
-                    "new_order and order_no exclude each other: give an order to resume, or ask for a new one",
-                ));
-            }
             if o.report_type().is_some_and(|t| t != report_type) {
                 return Err(Error::config(format!(
                     "order {o} is not a {report_type} report; give the order of the report type you fetch"

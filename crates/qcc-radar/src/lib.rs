@@ -47,6 +47,7 @@ pub mod blocking;
 mod builder;
 mod client;
 mod clock;
+mod closing;
 mod download;
 pub mod extract;
 mod fetch;
@@ -54,6 +55,7 @@ pub mod ledger;
 mod progress;
 mod report;
 mod report_folder;
+pub mod settings;
 #[cfg(feature = "stderr-log")]
 pub mod stderr_log;
 mod transport;
@@ -61,9 +63,10 @@ mod transport;
 pub use builder::ClientBuilder;
 pub use client::{prepare_out_dir, Client};
 pub use fetch::FetchOptions;
-pub use progress::{Progress, ProgressFn};
+pub use progress::{Progress, ProgressFn, PROGRESS_EVERY};
 pub use report::Report;
 pub use report_folder::{FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
+pub use settings::{Host, SettingValue};
 
 pub use qcc_radar_core::{
     sign, ArchiveLimits, Error, ErrorKind, OrderNo, PollSchedule, ReportInfo, ReportLink,
