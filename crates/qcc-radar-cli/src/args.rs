@@ -76,6 +76,11 @@ pub struct GlobalArgs {
         value_name = "PATH"
     )]
     pub unzip_password_file: Option<PathBuf>,
+    /// A client setting by name, repeatable: `--set request_timeout=60s --set max_attempts=3`.
+    /// The names, units and rules are every binding's (`qcc-radar settings` lists them); times
+    /// take a unit (`30s`, `1500ms`, `2m`). Secrets are refused here: they belong in files.
+    #[arg(long = "set", global = true, value_name = "NAME=VALUE")]
+    pub settings: Vec<String>,
 }
 
 /// The subcommands.
@@ -100,6 +105,8 @@ pub enum Command {
     /// Read a report folder's files (JSON, CSV, xlsx/xls) as tables: a summary, or each table
     /// written out as CSV, JSON Lines or Parquet.
     Tables(TablesArgs),
+    /// List the client settings `--set NAME=VALUE` takes: name, unit, default, meaning.
+    Settings,
 }
 
 /// `tables`.

@@ -5,11 +5,14 @@
 //! file, a base URL without a scheme) happens here and is a `config` error (exit 2) whose
 //! message names the flag or variable to set. The messages name the key file, never its
 //! content. `QCC_RADAR_POLL_MS` shortens the poll interval; it exists for tests and demos,
-//! since the real service needs no faster polling than the default back-off.
+//! since the real service needs no faster polling than the default back-off. `--set NAME=VALUE`
+//! reaches every other client setting through the client crate's one settings table
+//! (`qcc_radar::settings`), so the command checks and words them exactly as the libraries do.
 
 use std::path::Path;
 use std::time::Duration;
 
+use qcc_radar::settings::{Host, Unit};
 use qcc_radar::{Client, ClientBuilder, Error, PollSchedule, ProgressFn, Result};
 
 use crate::args::GlobalArgs;
@@ -122,10 +125,45 @@ pub fn builder(
     if let Some(path) = &global.unzip_password_file {
         b = b.unzip_password(read_unzip_password_file(path)?);
     }
+    for pair in &global.settings {
+        b = set_pair(b, pair)?;
+    }
     if let Some(p) = progress {
         b = b.on_progress(p);
     }
     Ok(b)
+}
+
+/// Applies one `--set NAME=VALUE`. Secrets and the keys the flags already carry are refused,
+/// with the flag to use instead: a secret on the command line shows in `ps` and shell history.
+fn set_pair(b: ClientBuilder, pair: &str) -> Result<ClientBuilder> {
+    let Some((name, value)) = pair.split_once('=') else {
+        return Err(Error::config(format!(
+            "--set takes NAME=VALUE, got {pair:?}; `qcc-radar settings` lists the names"
+        )));
+    };
+    let name = name.trim();
+    let setting = qcc_radar::settings::find(Host::Cli, name);
+    if let Some(s) = setting {
+        let instead = match s.name {
+            "secret_key" => Some("--secret-key-file or QCC_SECRET_KEY"),
+            "unzip_password" => Some("--unzip-password-file"),
+            "app_key" => Some("--app-key or QCC_APP_KEY"),
+            "base_url" => Some("--base-url or QCC_BASE_URL"),
+            _ => None,
+        };
+        if let Some(instead) = instead {
+            return Err(Error::config(format!(
+                "{name} cannot be given with --set; use {instead}"
+            )));
+        }
+        if s.unit == Unit::Secret {
+            return Err(Error::config(format!(
+                "{name} is a secret and cannot be given on the command line"
+            )));
+        }
+    }
+    b.set(Host::Cli, name, value)
 }
 
 /// Builds the client from the global options; every failure is a `config` error and nothing
@@ -171,6 +209,31 @@ mod tests {
         assert!(e.message().contains("is empty"), "{e}");
         let e = read_secret_file(&dir.path().join("missing"), "--secret-key-file").unwrap_err();
         assert!(e.message().contains("--secret-key-file"), "{e}");
+    }
+
+    #[test]
+    fn set_pairs_go_through_the_settings_table() {
+        let b = set_pair(ClientBuilder::new(), "max_attempts=3").unwrap();
+        set_pair(b, "request_timeout = 1500ms").unwrap();
+        let e = set_pair(ClientBuilder::new(), "max_attempts=0")
+            .and_then(|b| {
+                b.app_key("a")
+                    .secret_key("s")
+                    .build()
+                    .map(|_| ClientBuilder::new())
+            })
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "max_attempts must be at least 1 (1 means no retries)"
+        );
+        let e = set_pair(ClientBuilder::new(), "request_timeout").unwrap_err();
+        assert!(e.message().contains("NAME=VALUE"), "{e}");
+        let e = set_pair(ClientBuilder::new(), "secret_key=oops").unwrap_err();
+        assert!(e.message().contains("--secret-key-file"), "{e}");
+        assert!(!e.message().contains("oops"), "{e}");
+        let e = set_pair(ClientBuilder::new(), "colour=red").unwrap_err();
+        assert!(e.message().starts_with("unknown setting \"colour\""), "{e}");
     }
 
     #[test]

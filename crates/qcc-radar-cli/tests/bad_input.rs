@@ -246,3 +246,75 @@ fn plain_http_to_another_machine_is_warned_about() {
     r.expect_code(2);
     assert!(!r.stderr.contains("plain http"), "{}", r.stderr);
 }
+
+/// The shared settings vector (`tests/settings.json`) through `--set NAME=VALUE`: a case that
+/// breaks a rule exits 2 with the libraries' own message and sends nothing; a good one gets as
+/// far as asking the sandbox. Cases that set the keys, the base URL or a secret (flags and
+/// files carry those, and `--set` refuses them) and `fetch` cases (the fetch flags) are left to
+/// the other hosts.
+#[test]
+fn the_settings_vector_through_set() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/settings.json"
+    ))
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let spelling = |name: &str| {
+        v["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["cli"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let mut ran = 0;
+    for case in v["cases"].as_array().unwrap() {
+        let Some(settings) = case.get("settings").and_then(|s| s.as_object()) else {
+            continue;
+        };
+        let own_flag = ["app_key", "secret_key", "base_url", "unzip_password"];
+        if settings.keys().any(|k| own_flag.contains(&k.as_str())) {
+            continue;
+        }
+        let sb = sandbox(Scenario::Normal);
+        let mut args: Vec<String> = vec!["status".into(), "JKDAY-1".into()];
+        for (name, value) in settings {
+            let value = match value {
+                serde_json::Value::Object(o) => format!("{}s", o["seconds"]),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            args.push("--set".into());
+            args.push(format!("{}={value}", spelling(name)));
+        }
+        let name = case["name"].as_str().unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        match case.get("error").and_then(|e| e.as_str()) {
+            Some(message) => {
+                let mut want = message.to_string();
+                for s in v["settings"].as_array().unwrap() {
+                    let n = s["name"].as_str().unwrap();
+                    want = want.replace(&format!("{{{n}}}"), &spelling(n));
+                }
+                let mut c = cmd(&sb);
+                c.args(&args).arg("--json");
+                let r = run(&mut c);
+                r.expect_code(2);
+                assert_eq!(r.json()["message"], want.as_str(), "{name}");
+                assert!(sb.requests().is_empty(), "{name}: sent {:?}", sb.requests());
+            }
+            None => {
+                let r = run_args(cmd(&sb), &args);
+                assert_ne!(r.code, 2, "{name}: {}", r.stderr);
+                // Through a proxy (none listens in the vector) the sandbox hears nothing.
+                if !settings.contains_key("proxy") {
+                    assert!(!sb.requests().is_empty(), "{name}: nothing was asked");
+                }
+            }
+        }
+        ran += 1;
+    }
+    assert!(ran >= 25, "only {ran} cases ran");
+}

@@ -36,11 +36,20 @@ pub enum Host {
     C,
     /// Java builder methods: `camelCase`; time as milliseconds (`Duration.toMillis()`).
     Java,
+    /// The command line's `--set NAME=VALUE`: `snake_case`; values are text as in C.
+    Cli,
 }
 
 impl Host {
     /// Every host, in the order the docs list them.
-    pub const ALL: [Host; 5] = [Host::Rust, Host::Python, Host::Node, Host::C, Host::Java];
+    pub const ALL: [Host; 6] = [
+        Host::Rust,
+        Host::Python,
+        Host::Node,
+        Host::C,
+        Host::Java,
+        Host::Cli,
+    ];
 
     /// The host's name in the vector and the README markers (`rust`, `python`, …).
     pub fn as_str(self) -> &'static str {
@@ -50,6 +59,7 @@ impl Host {
             Host::Node => "node",
             Host::C => "c",
             Host::Java => "java",
+            Host::Cli => "cli",
         }
     }
 
@@ -57,14 +67,14 @@ impl Host {
     fn time_unit_secs(self) -> f64 {
         match self {
             Host::Node | Host::Java => 0.001,
-            Host::Rust | Host::Python | Host::C => 1.0,
+            Host::Rust | Host::Python | Host::C | Host::Cli => 1.0,
         }
     }
 
     fn time_unit_name(self) -> &'static str {
         match self {
             Host::Node | Host::Java => "milliseconds",
-            Host::Rust | Host::Python | Host::C => "seconds",
+            Host::Rust | Host::Python | Host::C | Host::Cli => "seconds",
         }
     }
 }
@@ -142,7 +152,7 @@ impl Setting {
     /// `requestTimeout`).
     pub fn name_for(&self, host: Host) -> String {
         match host {
-            Host::Rust | Host::Python | Host::C => self.name.to_string(),
+            Host::Rust | Host::Python | Host::C | Host::Cli => self.name.to_string(),
             Host::Java => camel(self.name),
             Host::Node => {
                 let mut n = camel(self.name);
@@ -721,7 +731,7 @@ impl FetchOptions {
 pub fn settings_markdown(host: Host) -> String {
     let unit = |s: &Setting| match s.unit {
         Unit::Duration => match host {
-            Host::C => "duration text (`30s`, `1500ms`, `2m`)".to_string(),
+            Host::C | Host::Cli => "duration text (`30s`, `1500ms`, `2m`)".to_string(),
             _ => format!("duration ({})", host.time_unit_name()),
         },
         u => u.as_str().to_string(),

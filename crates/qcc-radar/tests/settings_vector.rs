@@ -62,12 +62,12 @@ fn the_vector_header_is_the_table() {
 
 /// `value` as `host` hands it over.
 fn host_value(host: Host, value: &Value) -> SettingValue {
-    let c = host == Host::C;
+    let c = matches!(host, Host::C | Host::Cli);
     match value {
         Value::Object(o) => {
             let secs = o["seconds"].as_f64().unwrap();
             match host {
-                Host::C => SettingValue::Text(format!("{secs}s")),
+                Host::C | Host::Cli => SettingValue::Text(format!("{secs}s")),
                 Host::Node | Host::Java => SettingValue::Number(secs * 1000.0),
                 _ => SettingValue::Number(secs),
             }

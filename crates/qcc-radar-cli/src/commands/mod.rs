@@ -10,6 +10,7 @@ pub mod demo;
 pub mod download;
 pub mod fetch;
 pub mod sandbox;
+pub mod settings;
 pub mod sign;
 pub mod status;
 pub mod tables;
@@ -89,6 +90,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<Success, Failure> {
             Command::Sign(a) => sign::run(ctx, a),
             Command::Demo(a) => demo::run(ctx, a).await,
             Command::Tables(a) => tables::run(ctx, a).await,
+            Command::Settings => Ok(settings::run()),
             Command::Sandbox(_) => unreachable!("handled above"),
         }
     };
