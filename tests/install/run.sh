@@ -97,7 +97,7 @@ test_cli() {
   # The man pages: roff with the command's name and every subcommand's own page.
   head -n 3 "$dir/man/man1/qcc-radar.1"
   grep -q '^\.TH qcc-radar 1' "$dir/man/man1/qcc-radar.1" || die "qcc-radar.1 is not a man page"
-  for sub in fetch create status wait download sign sandbox demo; do
+  for sub in fetch create status wait download sign sandbox demo tables settings; do
     [ -s "$dir/man/man1/qcc-radar-$sub.1" ] || die "no qcc-radar-$sub.1"
   done
   if command -v man >/dev/null; then man -l "$dir/man/man1/qcc-radar.1" 2>/dev/null | head -n 5 || true; fi
