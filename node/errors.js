@@ -6,7 +6,10 @@
  * (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…,"orderNo":…}`), because napi
  * cannot attach properties to a rejection made off the JS thread. `fromNative` rebuilds it; errors napi
  * raises itself while converting arguments become `config` errors, and anything else becomes
- * `internal`, so that `instanceof QccError` holds for every error this package throws.
+ * `internal`, so that `instanceof QccError` holds for every error this package throws. The
+ * payload's `message` is already the Rust core's `Display` of the error (its text, then
+ * ` [status N]` and ` (server said: …)` when the API answered), so the format lives in one
+ * place, shared by every binding, and is not rebuilt here.
  *
  * Aborts follow Node's convention (`err.name === 'AbortError'`, the signal's reason as
  * `err.cause`), on a `QccError` of kind `cancelled`, so both `instanceof QccError` checks and
@@ -40,35 +43,20 @@ const ARGUMENT_STATUSES = new Set([
 ])
 
 /**
- * The message as the Rust core's `Display` shows it: text, `[status N]`, `(server said: …)`.
- * @param {string} message
- * @param {number|null} code
- * @param {string|null} serverMessage
- */
-function describe(message, code, serverMessage) {
-  let text = message
-  if (code !== null) text += ` [status ${code}]`
-  if (serverMessage !== null) text += ` (server said: ${serverMessage})`
-  return text
-}
-
-/**
  * A qcc-radar failure: a kind to branch on, the API's status code, the server's `msg`, and the
  * order it concerns (so a paid order can be resumed instead of ordered again).
  */
 class QccError extends Error {
   /**
-   * @param {string} message what happened and what to do
+   * @param {string} message what happened and what to do, used as it is (for errors from the
+   *   addon, the Rust core's message with its ` [status N]` and ` (server said: …)`)
    * @param {{kind?: string, code?: number|null, serverMessage?: string|null, orderNo?: string|null, cause?: unknown}} [details]
    */
   constructor(message, details = {}) {
     const code = typeof details.code === 'number' ? details.code : null
     const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
     const orderNo = typeof details.orderNo === 'string' && details.orderNo !== '' ? details.orderNo : null
-    super(
-      describe(String(message), code, serverMessage),
-      'cause' in details ? { cause: details.cause } : undefined,
-    )
+    super(String(message), 'cause' in details ? { cause: details.cause } : undefined)
     const kind =
       details.kind !== undefined && ERROR_KINDS.includes(details.kind) ? details.kind : 'internal'
     Object.defineProperty(this, 'name', {

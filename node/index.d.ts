@@ -59,6 +59,9 @@ export declare const version: string
 /**
  * Every error this package throws or rejects with. Branch on `kind`; `code` is the API's
  * status number when it answered; `orderNo` is the order the error concerns, when one exists.
+ * The message is the Rust core's, the same in every binding: what happened and what to do,
+ * then ` [status N]` and ` (server said: …)` when the API answered (a message given to the
+ * constructor is used as it is).
  * An abort by `AbortSignal` is a `QccError` of kind `cancelled` whose `name` is `'AbortError'`
  * and whose `cause` is the signal's reason.
  */
@@ -94,45 +97,66 @@ export declare class QccError extends Error {
   }
 }
 
-/** Client configuration. Unset credentials and base URL come from the environment. */
+/**
+ * Client configuration: every setting of the client, by name (the same list, rules and
+ * messages in every qcc-radar binding; the README's settings table). Times are milliseconds.
+ * Every field is optional; unset (or `undefined`/`null`), a value falls back to the environment
+ * or its default. A bad value, a rule broken between two settings or an unknown name throws a
+ * `QccError` of kind `config` naming the setting, before anything is sent.
+ */
 export interface ClientOptions {
-  /** The app key (else `QCC_APP_KEY`). */
+  /** The app key (default `QCC_APP_KEY`). */
   appKey?: string
-  /** The secret key (else `QCC_SECRET_KEY`). */
+  /** The secret key (default `QCC_SECRET_KEY`); never printed. */
   secretKey?: string
-  /** The base URL (else `QCC_BASE_URL`, else `https://pro.qcc.com`). */
+  /** Where requests go (default `QCC_BASE_URL`, else `https://pro.qcc.com`). */
   baseUrl?: string
-  /** Time allowed to open a connection, ms (default 10 000). */
+  /** Time allowed to open a connection, ms; more than 0 (default 10 s). */
   connectTimeoutMs?: number
-  /** Time allowed for one API request, answer included, ms (default 30 000). */
+  /** Time allowed for one API request, answer included, ms; more than 0 (default 30 s). */
   requestTimeoutMs?: number
-  /** Time a download may go without a byte before it is retried, ms (default 60 000). */
+  /** Time a download may go without a byte before it is retried, ms; more than 0 (default 60 s). */
   readTimeoutMs?: number
-  /** Default deadline of `waitForReport` and `fetchReport`, ms (default 30 minutes). */
+  /** Default deadline of a wait for a report (`waitForReport`, `fetchReport`), ms; 0 looks once (default 30 min). */
   waitTimeoutMs?: number
-  /** First delay between polls while waiting, ms (default 2 000). */
-  pollInitialMs?: number
-  /** Largest delay between polls, ms (default 30 000). */
-  pollMaxMs?: number
-  /** Growth factor of the poll delay, at least 1 (default 1.5). */
-  pollFactor?: number
-  /** Most attempts of a request that is safe to repeat (default 5). */
+  /** Most attempts of a request that is safe to repeat; 1 means no retries (default 5). */
   maxAttempts?: number
-  /** Largest expansion ratio accepted while extracting (default 250). */
-  maxArchiveRatio?: number
-  /** Largest total size extracted from one archive, bytes (default 64 GiB). */
+  /** Bound of the first back-off between attempts, ms (default 250 ms). */
+  retryBaseMs?: number
+  /** Largest back-off bound, ms; not below `retryBaseMs` (default 8 s). */
+  retryCapMs?: number
+  /** No retry starts once this much time has passed since the first attempt, ms (default 60 s). */
+  retryBudgetMs?: number
+  /** First delay between polls while waiting, ms; more than 0 (default 2 s). */
+  pollInitialMs?: number
+  /** Growth of the poll delay; at least 1 (default 1.5). */
+  pollFactor?: number
+  /** Largest delay between polls, ms; not below `pollInitialMs` (default 30 s). */
+  pollMaxMs?: number
+  /** Fraction of each poll delay randomised away; 0 to 1 (default 0.2). */
+  pollJitter?: number
+  /** Most entries extracted from one archive; at least 1 (default 100000). */
+  maxArchiveEntries?: number
+  /** Largest single entry extracted, bytes; at least 1 (default 16 GiB). */
+  maxArchiveEntryBytes?: number
+  /** Largest total extracted from one archive, bytes; at least 1 (default 64 GiB). */
   maxArchiveBytes?: number
-  /** Correct for the server's clock after a 115 answer (default true). */
+  /** Largest expansion ratio of an entry or archive above 16 MiB; at least 1 (default 250). */
+  maxArchiveRatio?: number
+  /** Learn the server's clock after a 115 answer and retry (default `true`). */
   clockSkewCorrection?: boolean
-  /** A PEM file of extra CA certificates to trust. */
+  /** A PEM file of extra CA certificates to trust, besides the system's (default none). */
   caFile?: string
-  /** An HTTP(S) proxy URL (else `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`). */
+  /** An HTTP(S) proxy for every request (default `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`). */
   proxy?: string
-  /** Appended to the user agent. */
+  /** Words appended to the user agent, after `qcc-radar/<version> node` (default none). */
   userAgentSuffix?: string
+  /** Password of encrypted archives when getReportInfo gives none (default none); never printed. */
+  unzipPassword?: string
   /**
-   * Called on the JS thread as the work advances (download events at most every 100 ms, plus
-   * the last). It never keeps the process alive; an exception it throws becomes a warning.
+   * Called on the JS thread with every progress event the client emits (the client thins
+   * downloading and extracting events to at most one every 100 ms, plus the first and the
+   * last). It never keeps the process alive; an exception it throws becomes a warning.
    */
   onProgress?: (event: ProgressEvent) => void
 }
@@ -251,7 +275,7 @@ export interface SignalOptions {
 
 /** Options of a call that waits. */
 export interface WaitOptions extends SignalOptions {
-  /** The wait's deadline, ms (default: the client's `waitTimeoutMs`). */
+  /** This call's wait deadline, ms; 0 looks once (default: the client's `waitTimeoutMs`). */
   timeoutMs?: number
 }
 
@@ -274,7 +298,8 @@ export interface FetchOptions extends WaitOptions {
 
 /**
  * The QCC risk-monitoring report client. Every method that touches the network or the disk
- * returns a Promise and runs off the event loop. Call `close()` when done.
+ * returns a Promise and runs off the event loop. Call `close()` when done, or declare it with
+ * `await using client = new Client(…)` (or `using`) to close it at the end of the scope.
  *
  * Diagnostics: with `QCC_RADAR_LOG=debug` (or `trace`) in the environment when the first client
  * is made, the Rust core writes its log lines to stderr (secrets redacted); unset, nothing.
@@ -303,8 +328,15 @@ export declare class Client {
    * orders anyway; `orderNo` resumes that order instead of ordering.
    */
   fetchReport(reportType: ReportType, outDir: string, options?: FetchOptions): Promise<Report | null>
-  /** Cancels running calls, releases connections, refuses further calls. */
+  /**
+   * Closes the client: running calls reject with kind `cancelled` (their work stopped, partial
+   * files removed), later calls with kind `config`. Closing twice is harmless.
+   */
   close(): void
+  /** `using`: `close()`. */
+  [Symbol.dispose](): void
+  /** `await using`: `close()`, then resolves once the calls it cancelled have settled. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 /** The Token for a request: upper-case hex MD5 of `appKey + timespan + secretKey`. */

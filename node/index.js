@@ -3,19 +3,27 @@
  * qcc-radar for Node.js: order QCC Pro risk-monitoring reports, wait for them, download and
  * safely extract them.
  *
- * This file is the public API and stays thin: it checks argument types, turns options objects
- * into native calls, wires `AbortSignal`s to the native `cancel`, converts answers into plain
+ * This file is the public API and stays thin: it checks argument types, hands options objects
+ * to the native calls, wires `AbortSignal`s to the native `cancel`, converts answers into plain
  * objects (`expiresAt` as a `Date`), and maps every failure through `errors.js`. The work —
  * signing, retries, clock-skew correction, downloads, safe extraction — is the shared Rust
  * client inside `native.js`'s addon, running on a tokio runtime off the event loop.
+ *
+ * It keeps no copy of a rule of the client's: the settings (`new Client({ … })` and
+ * `fetchReport`'s options) are named, parsed and checked by the client crate's one settings
+ * table, which words every `config` message; report types, error kinds and sandbox scenarios
+ * are read from the Rust crates; closing is the client crate's `close`.
  */
 
 const native = require('./native.js')
 const { QccError, ERROR_KINDS, fromNative, configError, abortError } = require('./errors.js')
 const { Table, readTables } = require('./tables.js')
 
-/** The report types: daily, weekly and monthly digests. */
-const REPORT_TYPES = Object.freeze(['day', 'week', 'month'])
+/**
+ * The report types: daily, weekly and monthly digests, taken from the core (`ReportType::ALL`).
+ * @type {readonly string[]}
+ */
+const REPORT_TYPES = Object.freeze(native.reportTypes())
 
 /**
  * The sandbox's fault scenarios (the same names in every qcc-radar binding and the CLI), taken
@@ -23,28 +31,6 @@ const REPORT_TYPES = Object.freeze(['day', 'week', 'month'])
  * @type {readonly string[]}
  */
 const SCENARIOS = Object.freeze(native.sandboxScenarios())
-
-/** @type {Record<string, 'string'|'number'|'boolean'|'function'>} */
-const CLIENT_OPTIONS = {
-  appKey: 'string',
-  secretKey: 'string',
-  baseUrl: 'string',
-  connectTimeoutMs: 'number',
-  requestTimeoutMs: 'number',
-  readTimeoutMs: 'number',
-  waitTimeoutMs: 'number',
-  pollInitialMs: 'number',
-  pollMaxMs: 'number',
-  pollFactor: 'number',
-  maxAttempts: 'number',
-  maxArchiveRatio: 'number',
-  maxArchiveBytes: 'number',
-  clockSkewCorrection: 'boolean',
-  caFile: 'string',
-  proxy: 'string',
-  userAgentSuffix: 'string',
-  onProgress: 'function',
-}
 
 /** @type {Record<string, 'string'|'number'|'boolean'>} */
 const SANDBOX_OPTIONS = {
@@ -60,23 +46,35 @@ const SANDBOX_OPTIONS = {
   port: 'number',
 }
 
-const WHOLE = new Set(['maxAttempts', 'pollsUntilReady', 'port'])
+const WHOLE = new Set(['pollsUntilReady', 'port'])
 
 /**
- * Copies the known, defined options after checking their types; unknown names are refused.
+ * An options object as a fresh copy of its own properties (`{}` for `undefined` or `null`).
  * @param {unknown} options
- * @param {Record<string, 'string'|'number'|'boolean'|'function'>} schema
  * @param {string} what
  * @returns {Record<string, any>}
  */
-function pickOptions(options, schema, what) {
+function optionsObject(options, what) {
   if (options === undefined || options === null) return {}
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw configError(`${what} must be an object, got ${typeof options}`)
   }
+  return { ...options }
+}
+
+/**
+ * The sandbox's options (test tooling, not client settings): the known, defined ones after
+ * checking their types; unknown names are refused.
+ * @param {unknown} options
+ * @param {Record<string, 'string'|'number'|'boolean'>} schema
+ * @param {string} what
+ * @returns {Record<string, any>}
+ */
+function pickOptions(options, schema, what) {
+  const given = optionsObject(options, what)
   /** @type {Record<string, any>} */
   const out = {}
-  for (const [name, value] of Object.entries(options)) {
+  for (const [name, value] of Object.entries(given)) {
     const type = schema[name]
     if (type === undefined) {
       throw configError(`unknown ${what} option ${JSON.stringify(name)}; known: ${Object.keys(schema).join(', ')}`)
@@ -85,7 +83,7 @@ function pickOptions(options, schema, what) {
     if (typeof value !== type) {
       throw configError(`${what} option ${name} must be a ${type}, got ${typeof value}`)
     }
-    if (WHOLE.has(name) && !(Number.isSafeInteger(value) && value >= 0)) {
+    if (WHOLE.has(name) && !(Number.isSafeInteger(value) && /** @type {number} */ (value) >= 0)) {
       throw configError(`${what} option ${name} must be a whole number of at least 0, got ${value}`)
     }
     out[name] = value
@@ -106,44 +104,27 @@ function checkString(value, name) {
 }
 
 /**
- * Checks a call's options object: only `allowed` names, a sane `timeoutMs`, a real signal, a
- * boolean `newOrder`, a string `orderNo`.
+ * Splits a call's options object into its `signal` and the rest, which the native call maps by
+ * name onto the client crate's settings (`timeoutMs`, `newOrder`, `orderNo`: their values are
+ * checked there, not here). With `allowed`, names outside it are refused here: the options a
+ * call without settings takes are only JavaScript's own.
  * @param {unknown} options
- * @param {string[]} allowed
- * @returns {{timeoutMs: number | undefined, signal: AbortSignal | undefined, newOrder: boolean | undefined, orderNo: string | undefined}}
+ * @param {string[]} [allowed] the names besides `signal` this call takes; all, when absent
+ * @returns {{signal: AbortSignal | undefined, rest: Record<string, unknown>}}
  */
-function checkCallOptions(options, allowed) {
-  if (options === undefined || options === null) {
-    return { timeoutMs: undefined, signal: undefined, newOrder: undefined, orderNo: undefined }
-  }
-  if (typeof options !== 'object') throw configError(`options must be an object, got ${typeof options}`)
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) {
-      throw configError(`unknown option ${JSON.stringify(name)}; known: ${allowed.join(', ')}`)
-    }
-  }
-  const { timeoutMs, signal, newOrder, orderNo } =
-    /** @type {{timeoutMs?: unknown, signal?: unknown, newOrder?: unknown, orderNo?: unknown}} */ (options)
-  if (timeoutMs !== undefined && timeoutMs !== null) {
-    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw configError(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`)
+function callOptions(options, allowed) {
+  const { signal, ...rest } = optionsObject(options, 'options')
+  if (allowed !== undefined) {
+    for (const name of Object.keys(rest)) {
+      if (!allowed.includes(name)) {
+        throw configError(`unknown option ${JSON.stringify(name)}; known: ${[...allowed, 'signal'].join(', ')}`)
+      }
     }
   }
   if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
     throw configError('signal must be an AbortSignal')
   }
-  if (newOrder !== undefined && newOrder !== null && typeof newOrder !== 'boolean') {
-    throw configError(`newOrder must be a boolean, got ${typeof newOrder}`)
-  }
-  if (orderNo !== undefined && orderNo !== null && typeof orderNo !== 'string') {
-    throw configError(`orderNo must be a string, got ${typeof orderNo}`)
-  }
-  return {
-    timeoutMs: /** @type {number|undefined} */ (timeoutMs ?? undefined),
-    signal: /** @type {AbortSignal|undefined} */ (signal ?? undefined),
-    newOrder: /** @type {boolean|undefined} */ (newOrder ?? undefined),
-    orderNo: /** @type {string|undefined} */ (orderNo ?? undefined),
-  }
+  return { signal: /** @type {AbortSignal|undefined} */ (signal ?? undefined), rest }
 }
 
 /** @param {import('./native.js').NativeReportInfo} info */
@@ -217,21 +198,32 @@ function progressListener(onProgress) {
 
 /**
  * The QCC risk-monitoring report client. Every method that touches the network or the disk
- * returns a Promise and runs off the event loop. Call `close()` when done.
+ * returns a Promise and runs off the event loop. Call `close()` when done, or let
+ * `await using client = new Client(…)` (`Symbol.asyncDispose`) do it.
  */
 class Client {
   /** @type {import('./native.js').NativeClient} */
   #native
   #nextOp = 0
+  /** The native promises of the calls still running, for `Symbol.asyncDispose`. */
+  #inflight = new Set()
 
   /**
-   * @param {object} [options] see `index.d.ts`; unset values fall back to `QCC_APP_KEY`,
-   *   `QCC_SECRET_KEY` and `QCC_BASE_URL`.
+   * @param {object} [options] every client setting by name (see `index.d.ts` and the README's
+   *   settings table), plus `onProgress`; the client crate checks them and names a bad one.
+   *   Unset values fall back to `QCC_APP_KEY`, `QCC_SECRET_KEY`, `QCC_BASE_URL` and the defaults.
    */
   constructor(options) {
-    const { onProgress, ...picked } = pickOptions(options, CLIENT_OPTIONS, 'Client')
+    const { onProgress, ...settings } = optionsObject(options, 'Client options')
+    if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') {
+      throw configError(`onProgress must be a function, got ${typeof onProgress}`)
+    }
+    const listener =
+      typeof onProgress === 'function'
+        ? progressListener(/** @type {(event: any) => void} */ (onProgress))
+        : undefined
     try {
-      this.#native = new native.NativeClient(picked, onProgress ? progressListener(onProgress) : undefined)
+      this.#native = new native.NativeClient(settings, listener)
     } catch (err) {
       throw fromNative(err)
     }
@@ -275,6 +267,7 @@ class Client {
     }
     const onAbort = () => this.#native.cancel(op)
     signal?.addEventListener('abort', onAbort, { once: true })
+    this.#inflight.add(promise)
     try {
       return await promise
     } catch (err) {
@@ -282,6 +275,7 @@ class Client {
       if (mapped.kind === 'cancelled' && signal?.aborted) throw abortError(signal, what, mapped.orderNo)
       throw mapped
     } finally {
+      this.#inflight.delete(promise)
       signal?.removeEventListener('abort', onAbort)
     }
   }
@@ -295,7 +289,7 @@ class Client {
    */
   async createReport(reportType, options) {
     checkString(reportType, 'reportType')
-    const { signal } = checkCallOptions(options, ['signal'])
+    const { signal } = callOptions(options, [])
     const order = await this.#run('ordering a report', signal, (op) =>
       this.#native.createReport(reportType, op),
     )
@@ -309,7 +303,7 @@ class Client {
    */
   async reportInfo(orderNo, options) {
     checkString(orderNo, 'orderNo')
-    const { signal } = checkCallOptions(options, ['signal'])
+    const { signal } = callOptions(options, [])
     const info = await this.#run('asking for the report', signal, (op) =>
       this.#native.reportInfo(orderNo, op),
     )
@@ -324,9 +318,9 @@ class Client {
    */
   async waitForReport(orderNo, options) {
     checkString(orderNo, 'orderNo')
-    const { timeoutMs, signal } = checkCallOptions(options, ['timeoutMs', 'signal'])
+    const { signal, rest } = callOptions(options, ['timeoutMs'])
     const info = await this.#run('waiting for the report', signal, (op) =>
-      this.#native.waitForReport(orderNo, timeoutMs, op),
+      this.#native.waitForReport(orderNo, rest, op),
     )
     return toReportInfo(info)
   }
@@ -341,7 +335,7 @@ class Client {
   async downloadReport(orderNo, outDir, options) {
     checkString(orderNo, 'orderNo')
     checkString(outDir, 'outDir')
-    const { signal } = checkCallOptions(options, ['signal'])
+    const { signal } = callOptions(options, [])
     const report = await this.#run('downloading the report', signal, (op) =>
       this.#native.downloadReport(orderNo, outDir, op),
     )
@@ -366,29 +360,36 @@ class Client {
   async fetchReport(reportType, outDir, options) {
     checkString(reportType, 'reportType')
     checkString(outDir, 'outDir')
-    const { timeoutMs, newOrder, orderNo, signal } = checkCallOptions(options, [
-      'timeoutMs',
-      'newOrder',
-      'orderNo',
-      'signal',
-    ])
-    /** @type {import('./native.js').NativeFetchOptions} */
-    const fetchOptions = {}
-    if (timeoutMs !== undefined) fetchOptions.timeoutMs = timeoutMs
-    if (newOrder !== undefined) fetchOptions.newOrder = newOrder
-    if (orderNo !== undefined) fetchOptions.orderNo = orderNo
+    const { signal, rest } = callOptions(options)
     const report = await this.#run('fetching the report', signal, (op) =>
-      this.#native.fetchReport(reportType, outDir, fetchOptions, op),
+      this.#native.fetchReport(reportType, outDir, rest, op),
     )
     return report == null ? null : toReport(report)
   }
 
   /**
-   * Cancels every running call (each rejects with kind `cancelled`), releases the connections
-   * and refuses further calls, so the process can exit. Safe to call twice.
+   * Closes the client, as every qcc-radar binding does: every running call (on this client)
+   * rejects with kind `cancelled`, its work stopped (connections closed, partial files
+   * removed), and later calls reject with kind `config`, so the process can exit. Safe to call
+   * twice.
    */
   close() {
     this.#native.close()
+  }
+
+  /** `using client = new Client(…)`: `close()` at the end of the scope. */
+  [Symbol.dispose]() {
+    this.close()
+  }
+
+  /**
+   * `await using client = new Client(…)`: `close()` at the end of the scope, then waits until
+   * the calls it cancelled have settled (their partial files removed).
+   * @returns {Promise<void>}
+   */
+  async [Symbol.asyncDispose]() {
+    this.close()
+    await Promise.allSettled([...this.#inflight])
   }
 }
 

@@ -12,17 +12,16 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** The native client. Use `Client` from `index.js`, which adds `AbortSignal`s and `QccError`s. */
 export declare class NativeClient {
   /**
-   * Builds a client; unset options fall back to the environment. Throws a `config` error.
+   * Builds a client from the settings in `options`, by name (`requestTimeoutMs`, …; see
+   * `options.rs`); unset ones fall back to the environment. Throws a `config` error.
    * `onProgress` receives progress events on the JS thread. The first client of the process
    * reads `QCC_RADAR_LOG` (else `RUST_LOG`): when set, the Rust core's log lines go to stderr.
    */
-  constructor(options?: ClientOptions | undefined | null, onProgress?: ((arg: ProgressEvent) => void) | undefined | null)
+  constructor(options?: object | undefined | null, onProgress?: ((arg: ProgressEvent) => void) | undefined | null)
   /** The base URL requests go to. */
   get baseUrl(): string
   /** The app key in use. */
   get appKey(): string
-  /** The default wait deadline, ms. */
-  get waitTimeoutMs(): number
   /** Whether `close()` was called. */
   get closed(): boolean
   /** How many calls are still running. */
@@ -34,21 +33,28 @@ export declare class NativeClient {
   createReport(reportType: string, op: number): Promise<string | undefined | null>
   /** Asks where an order stands. */
   reportInfo(orderNo: string, op: number): Promise<NativeReportInfo>
-  /** Polls until the report is made; `timeoutMs` defaults to the client's wait timeout. */
-  waitForReport(orderNo: string, timeoutMs: number | undefined | null, op: number): Promise<NativeReportInfo>
+  /**
+   * Polls until the report is made; `options.timeoutMs` defaults to the client's
+   * `waitTimeoutMs`.
+   */
+  waitForReport(orderNo: string, options: object | undefined | null, op: number): Promise<NativeReportInfo>
   /** Downloads a made report into `outDir` and extracts it. */
   downloadReport(orderNo: string, outDir: string, op: number): Promise<NativeReport>
   /**
    * The whole flow: order (or resume), wait, download, extract, recorded in the order ledger
    * of `outDir` (`qcc-radar-journal.json`), so a re-run never pays twice. Resolves to `null`
-   * when there were no risk changes.
+   * when there were no risk changes. `options`: `timeoutMs`, `newOrder`, `orderNo`.
    */
-  fetchReport(reportType: string, outDir: string, options: NativeFetchOptions | undefined | null, op: number): Promise<NativeReport | undefined | null>
-  /** Aborts operation `op` if it is still running; returns whether it was. */
+  fetchReport(reportType: string, outDir: string, options: object | undefined | null, op: number): Promise<NativeReport | undefined | null>
+  /**
+   * Aborts operation `op` (its `AbortSignal` fired) if it is still running; returns whether
+   * it was.
+   */
   cancel(op: number): boolean
   /**
-   * Aborts every running call (they reject with kind `cancelled`), drops the client and
-   * its connections, and refuses further calls. Safe to call twice.
+   * Closes the client (`qcc_radar::Client::close`): running calls reject with kind
+   * `cancelled` (their work dropped: connections closed, temporary files removed), later
+   * calls with `config`. Safe to call twice.
    */
   close(): void
 }
@@ -108,62 +114,11 @@ export declare class NativeTable {
   toArrowIPC(): Buffer
 }
 
-/** Options for a native client. Every field is optional. */
-export interface ClientOptions {
-  /** The app key (else `QCC_APP_KEY`). */
-  appKey?: string
-  /** The secret key (else `QCC_SECRET_KEY`). */
-  secretKey?: string
-  /** The base URL (else `QCC_BASE_URL`, else `https://pro.qcc.com`). */
-  baseUrl?: string
-  /** Time allowed to open a connection, ms (default 10 000). */
-  connectTimeoutMs?: number
-  /** Time allowed for one API request, answer included, ms (default 30 000). */
-  requestTimeoutMs?: number
-  /** Time a download may go without a byte before it is retried, ms (default 60 000). */
-  readTimeoutMs?: number
-  /** Default deadline of `waitForReport` and `fetchReport`, ms (default 30 minutes). */
-  waitTimeoutMs?: number
-  /** First delay between polls while waiting, ms (default 2 000). */
-  pollInitialMs?: number
-  /** Largest delay between polls, ms (default 30 000). */
-  pollMaxMs?: number
-  /** Growth factor of the poll delay, at least 1 (default 1.5). */
-  pollFactor?: number
-  /** Most attempts of a request that is safe to repeat, at least 1 (default 5). */
-  maxAttempts?: number
-  /** Largest expansion ratio accepted while extracting an archive (default 250). */
-  maxArchiveRatio?: number
-  /** Largest total size extracted from one archive, bytes (default 64 GiB). */
-  maxArchiveBytes?: number
-  /** Whether to correct for the server's clock after a 115 answer (default true). */
-  clockSkewCorrection?: boolean
-  /** A PEM file of extra CA certificates to trust. */
-  caFile?: string
-  /** An HTTP(S) proxy URL (else `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`). */
-  proxy?: string
-  /** Appended to the user agent after `qcc-radar/<version> node`. */
-  userAgentSuffix?: string
-}
-
 /**
  * Every error kind, as `QccError#kind` spells it (`qcc_radar::ErrorKind::ALL`), so the
  * package's `ERROR_KINDS` cannot fall behind the core.
  */
 export declare function errorKinds(): Array<string>
-
-/** How `fetchReport` runs. Every field is optional. */
-export interface NativeFetchOptions {
-  /** The wait's deadline, ms (default: the client's `waitTimeoutMs`). */
-  timeoutMs?: number
-  /** Order a new report whatever the folder's ledger says (default false). */
-  newOrder?: boolean
-  /**
-   * Resume this order (one found in QCC's order list after `unconfirmed_order`) as the
-   * period's report instead of ordering; excludes `newOrder`.
-   */
-  orderNo?: string
-}
 
 /** A report on disk, as the native layer returns it. */
 export interface NativeReport {
@@ -240,6 +195,12 @@ export interface ProgressEvent {
  * thread. Rejects with kind `io` when the folder cannot be read.
  */
 export declare function readTables(folder: string): Promise<NativeTables>
+
+/**
+ * Every report type, as `createReport` takes them (`ReportType::ALL`), so the package's
+ * `REPORT_TYPES` cannot fall behind the core.
+ */
+export declare function reportTypes(): Array<string>
 
 /** How to start a sandbox. Every field is optional. */
 export interface SandboxOptions {

@@ -841,6 +841,7 @@ module.exports.NativeTable = nativeBinding.NativeTable
 module.exports.errorKinds = nativeBinding.errorKinds
 module.exports.nativeVersion = nativeBinding.nativeVersion
 module.exports.readTables = nativeBinding.readTables
+module.exports.reportTypes = nativeBinding.reportTypes
 module.exports.sandboxScenarios = nativeBinding.sandboxScenarios
 module.exports.sign = nativeBinding.sign
 module.exports.startSandbox = nativeBinding.startSandbox

@@ -65,6 +65,14 @@ async function resumeFound(client: Client, outDir: string, orderNo: string): Pro
 }
 void resumeFound
 
+// `await using` closes the client at the end of the scope, cancelled calls settled, whatever
+// happens; every client setting is typed (times in ms).
+async function scoped(outDir: string): Promise<Report | null> {
+  await using client = new Client({ requestTimeoutMs: 10_000, retryBudgetMs: 30_000, pollJitter: 0, unzipPassword: 'from-a-vault' })
+  return client.fetchReport('month', outDir, { newOrder: false })
+}
+void scoped
+
 // A report's contents as tables: rows as objects, typed cells, skipped files with a reason.
 async function summarise(report: Report): Promise<number> {
   const tables: Tables = await report.tables()

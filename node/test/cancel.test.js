@@ -88,22 +88,87 @@ test('aborting a download mid-stream leaves no partial file', async (t) => {
   assert.deepEqual(listTree(outDir), [])
 })
 
-test('close() rejects running calls with cancelled and refuses new ones', async (t) => {
-  const { client } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
-  const orderNo = await client.createReport('day')
-  const waiting = client.waitForReport(orderNo)
-  await sleep(100)
-  client.close()
-  const err = await rejection(waiting)
-  assert.ok(err instanceof QccError)
-  assert.equal(err.kind, 'cancelled')
+/** Asserts `err` is the cancellation of a call in flight when its client was closed. */
+function assertClosedWhileRunning(err) {
+  assert.ok(err instanceof QccError, `not a QccError: ${err && err.stack}`)
+  assert.equal(err.kind, 'cancelled', err.message)
   assert.equal(err.name, 'QccError')
-  assert.match(err.message, /closed/)
+  assert.equal(err.code, null)
+  assert.match(err.message, /^the client was closed while /)
+}
+
+/** Asserts `err` is the refusal of a call on a closed client. */
+function assertClosedRefusal(err) {
+  assert.ok(err instanceof QccError, `not a QccError: ${err && err.stack}`)
+  assert.equal(err.kind, 'config', err.message)
+  assert.match(err.message, /^the client is closed/)
+}
+
+/** Closes with `close` while `pending` runs; returns how long the rejection took. */
+async function closeWhile(client, pending, close) {
+  await sleep(300)
+  assert.equal(client.running, 1, 'the call is not in flight')
+  const started = Date.now()
+  const closing = close()
+  assertClosedWhileRunning(await rejection(pending))
+  await closing
+  return Date.now() - started
+}
+
+test('close() rejects a wait in flight with cancelled, promptly, and later calls with config', async (t) => {
+  const { sandbox, client } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  const orderNo = await client.createReport('day')
+  const took = await closeWhile(client, client.waitForReport(orderNo), () => client.close())
+  assert.ok(took < 2000, `took ${took} ms`)
   assert.equal(client.closed, true)
-  const again = await rejection(client.createReport('day'))
-  assert.ok(again instanceof QccError)
-  assert.equal(again.kind, 'config')
+  assert.equal(client.running, 0)
+  const polls = sandbox.count('getReportInfo')
+  await sleep(200)
+  assert.equal(sandbox.count('getReportInfo'), polls, 'the wait kept polling after close()')
+  assertClosedRefusal(await rejection(client.createReport('day')))
+  assertClosedRefusal(await rejection(client.waitForReport(orderNo)))
   client.close()
+  assert.equal(client.closed, true)
+  assertClosedRefusal(await rejection(client.reportInfo(orderNo)))
+  assert.equal(sandbox.ordersPlaced(), 1)
+})
+
+test('close() rejects a fetch in flight with cancelled and leaves no report behind', async (t) => {
+  const { sandbox, client, outDir } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  const took = await closeWhile(client, client.fetchReport('day', outDir), () => client.close())
+  assert.ok(took < 2000, `took ${took} ms`)
+  assert.deepEqual(listTree(outDir), [])
+  assertClosedRefusal(await rejection(client.fetchReport('day', outDir)))
+  assert.equal(sandbox.ordersPlaced(), 1)
+})
+
+test('client[Symbol.asyncDispose]() closes, once the calls it cancelled have settled', async (t) => {
+  const { client, outDir } = await setUp(t, { scenario: 'slow', slowReadyAfterMs: 60_000 })
+  assert.equal(typeof client[Symbol.asyncDispose], 'function')
+  const took = await closeWhile(client, client.fetchReport('day', outDir), async () => {
+    await client[Symbol.asyncDispose]()
+    assert.equal(client.running, 0, 'asyncDispose resolved before the cancelled call settled')
+  })
+  assert.ok(took < 2000, `took ${took} ms`)
+  assert.equal(client.closed, true)
+  assertClosedRefusal(await rejection(client.createReport('day')))
+  await client[Symbol.asyncDispose]()
+  client.close()
+})
+
+test('client[Symbol.dispose]() closes too', async (t) => {
+  const { client } = await setUp(t)
+  client[Symbol.dispose]()
+  assert.equal(client.closed, true)
+  assertClosedRefusal(await rejection(client.createReport('day')))
+})
+
+test('closing one client leaves another alone', async (t) => {
+  const { client } = await setUp(t)
+  const { client: other } = await setUp(t)
+  client.close()
+  assert.equal(other.closed, false)
+  assert.match(await other.createReport('day'), /^JKDAY-/)
 })
 
 test('no call blocks the event loop: a timer keeps ticking through a wait and a download', async (t) => {

@@ -21,7 +21,8 @@ test('quota: kind quota, code 112, the server message kept, no order placed', as
   assertQcc(err, 'quota', 112)
   assert.equal(typeof err.serverMessage, 'string')
   assert.ok(err.serverMessage.length > 0)
-  assert.ok(err.message.includes('[status 112]'), err.message)
+  // The message is the core's Display, as every binding shows it: text, status, server's msg.
+  assert.ok(err.message.endsWith(` [status 112] (server said: ${err.serverMessage})`), err.message)
   assert.deepEqual(err.toJSON(), {
     kind: 'quota',
     code: 112,
@@ -82,6 +83,13 @@ test('bad arguments reject with config before anything is sent', async (t) => {
   assertQcc(await rejection(client.fetchReport('day', null)), 'config')
   assert.equal(sandbox.count('createReport') + sandbox.count('getReportInfo'), 0)
   assert.deepEqual(listTree(outDir), [])
+})
+
+test('a QccError made by hand keeps its message as given', () => {
+  const err = new QccError('stopped', { kind: 'quota', code: 112, serverMessage: '余额不足' })
+  assert.equal(err.message, 'stopped')
+  assert.equal(err.code, 112)
+  assert.equal(err.serverMessage, '余额不足')
 })
 
 test('bad client options throw config synchronously', () => {

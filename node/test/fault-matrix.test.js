@@ -131,9 +131,8 @@ async function startSandbox(spec, secret) {
 }
 
 /**
- * A client polling at the matrix's `poll_ms`. The package has no fixed poll schedule: an
- * initial delay equal to the largest and a factor of 1 is the closest it offers, every delay
- * `poll_ms` less the core's jitter (up to 20%), which the options cannot turn off.
+ * A client polling every `poll_ms` of the matrix: an initial delay equal to the largest, a
+ * factor of 1 and no jitter.
  */
 function makeClient(m, baseUrl, appKey, secret, onProgress) {
   const d = m.defaults
@@ -144,6 +143,7 @@ function makeClient(m, baseUrl, appKey, secret, onProgress) {
     pollInitialMs: d.poll_ms,
     pollMaxMs: d.poll_ms,
     pollFactor: 1,
+    pollJitter: 0,
     waitTimeoutMs: d.wait_timeout_ms,
     onProgress,
   })

@@ -45,12 +45,15 @@ function unionOf(name) {
   return [...match[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1])
 }
 
-test('index.d.ts names every error kind and scenario the native layer knows', () => {
-  const { ERROR_KINDS, SCENARIOS } = require('qcc-radar')
-  // The lists come from the Rust crates (ErrorKind::ALL, Scenario::ALL); the typings are
-  // written by hand and must follow them.
+test('index.d.ts names every error kind, report type and scenario the native layer knows', () => {
+  const { ERROR_KINDS, REPORT_TYPES, SCENARIOS } = require('qcc-radar')
+  // The lists come from the Rust crates (ErrorKind::ALL, ReportType::ALL, Scenario::ALL); the
+  // typings are written by hand and must follow them.
   assert.deepEqual(unionOf('ErrorKind'), [...ERROR_KINDS])
+  assert.deepEqual(unionOf('ReportType'), [...REPORT_TYPES])
   assert.deepEqual(unionOf('Scenario'), [...SCENARIOS])
+  assert.deepEqual([...REPORT_TYPES], ['day', 'week', 'month'])
+  assert.ok(Object.isFrozen(REPORT_TYPES))
   for (const kind of ['unconfirmed_order', 'io']) assert.ok(ERROR_KINDS.includes(kind), kind)
   for (const scenario of ['lost_answer', 'create_hangs']) assert.ok(SCENARIOS.includes(scenario), scenario)
   assert.ok(Object.isFrozen(ERROR_KINDS) && Object.isFrozen(SCENARIOS))

@@ -4,7 +4,9 @@
 //! and an `async` rejection is built off the JS thread, where we cannot attach properties. So
 //! a qcc-radar error crosses the boundary as a message that is a marked JSON object
 //! (`qcc-radar:{"kind":…,"code":…,"message":…,"serverMessage":…,"orderNo":…}`), and
-//! `node/errors.js` turns it into a `QccError` — the one place the mapping lives. `orderNo` is
+//! `node/errors.js` turns it into a `QccError` — the one place the mapping lives. `message` is
+//! the core's `Display` of the error (its text, ` [status N]`, ` (server said: …)`), so the
+//! format is the core's in every binding and JavaScript does not rebuild it. `orderNo` is
 //! the order the error concerns ([`Error::order_no`]: a wait that timed out, a failed report, a
 //! download after ordering), so a caller can resume it instead of paying again. Messages come from the core, which
 //! already keeps the secret key, Tokens and signed-link queries out of them.
@@ -20,7 +22,7 @@ pub fn to_napi(err: &Error) -> napi::Error {
     let payload = json!({
         "kind": err.kind().as_str(),
         "code": err.code(),
-        "message": err.message(),
+        "message": err.to_string(),
         "serverMessage": err.server_message(),
         "orderNo": err.order_no().map(|o| o.as_str()),
     });
@@ -76,7 +78,10 @@ mod tests {
         let v = payload(&to_napi(&e));
         assert_eq!(v["kind"], "quota");
         assert_eq!(v["code"], 112);
-        assert_eq!(v["message"], "balance exhausted");
+        assert_eq!(
+            v["message"],
+            "balance exhausted [status 112] (server said: 余额不足)"
+        );
         assert_eq!(v["serverMessage"], "余额不足");
     }
 

@@ -2,9 +2,11 @@
 //!
 //! A thin bridge, by design: argument conversion, error mapping and the runtime bridge, and
 //! nothing the protocol means — that lives in the `qcc-radar` crate, shared with the CLI and
-//! the Python, C and Java bindings, so every language behaves the same. What this crate adds
-//! is specific to Node: promises that never block the event loop, cancellation by
-//! `AbortSignal` and `close()`, and errors that `node/errors.js` can rebuild as `QccError`s.
+//! the Python, C and Java bindings, so every language behaves the same: the settings (mapped
+//! here by name onto its one settings table), closing, progress thinning and error messages
+//! included. What this crate adds is specific to Node: promises that never block the event
+//! loop, cancellation by `AbortSignal`, and errors that `node/errors.js` can rebuild as
+//! `QccError`s.
 //! The public API is the hand-written layer in `node/` (`index.js`, `index.d.ts`); the
 //! classes here are its private engine (`native.js`, generated).
 //!

@@ -1,4 +1,4 @@
-//! Cancellable operations: how an `AbortSignal` and `client.close()` stop Rust work.
+//! Cancellable operations: how an `AbortSignal` stops one call's Rust work.
 //!
 //! Every promise-returning call registers an abort handle under an id the JavaScript layer
 //! chose, *synchronously*, before the call returns its promise; so an `abort` event that fires
@@ -6,7 +6,8 @@
 //! Aborting drops the client's future, which is how the client crate cancels: it stops
 //! polling, closes the connection and removes its temporary files. The future is dropped
 //! before the promise settles, so when a rejection reaches JavaScript nothing partial is left
-//! on disk. `close()` aborts every operation still registered.
+//! on disk. Closing the whole client is not done here but by the client crate
+//! (`Client::close`), the same way in every binding.
 //!
 //! The futures run on napi's tokio runtime (the `async` feature), not on
 //! `qcc_radar::blocking::runtime()`: napi's promise bridge already spawns there and resolves
@@ -22,91 +23,49 @@ use futures_util::future::{AbortHandle, AbortRegistration, Abortable};
 
 use crate::error;
 
-/// Why an operation was aborted, so its rejection can say so.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AbortReason {
-    /// The caller's `AbortSignal` fired.
-    Signal,
-    /// `client.close()` was called.
-    Closed,
-}
-
-#[derive(Default)]
-struct State {
-    running: HashMap<u32, AbortHandle>,
-    reasons: HashMap<u32, AbortReason>,
-    closed: bool,
-}
-
-/// The operations of one client.
+/// The operations of one client: each running one's abort handle, by id.
 #[derive(Clone, Default)]
 pub struct Operations {
-    state: Arc<Mutex<State>>,
+    running: Arc<Mutex<HashMap<u32, AbortHandle>>>,
 }
 
 impl Operations {
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, AbortHandle>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Registers operation `id` and returns what makes its future abortable. Fails when the
-    /// client is closed or the id is in use.
+    /// id is in use.
     pub fn register(&self, id: u32) -> napi::Result<AbortRegistration> {
-        let mut s = self.lock();
-        if s.closed {
-            return Err(closed_error());
-        }
-        if s.running.contains_key(&id) {
+        let mut running = self.lock();
+        if running.contains_key(&id) {
             return Err(error::config(format!(
                 "operation id {id} is already in use"
             )));
         }
         let (handle, registration) = AbortHandle::new_pair();
-        s.running.insert(id, handle);
+        running.insert(id, handle);
         Ok(registration)
     }
 
     /// Aborts operation `id`, if it is still running. Returns whether it was.
-    pub fn cancel(&self, id: u32, reason: AbortReason) -> bool {
-        let mut s = self.lock();
-        match s.running.get(&id) {
+    pub fn cancel(&self, id: u32) -> bool {
+        match self.lock().get(&id) {
             Some(handle) => {
                 handle.abort();
-                s.reasons.insert(id, reason);
                 true
             }
             None => false,
         }
     }
 
-    /// Marks the client closed and aborts everything still running. Returns how many were.
-    pub fn close(&self) -> usize {
-        let mut s = self.lock();
-        s.closed = true;
-        let ids: Vec<u32> = s.running.keys().copied().collect();
-        for id in &ids {
-            if let Some(h) = s.running.get(id) {
-                h.abort();
-            }
-            s.reasons.entry(*id).or_insert(AbortReason::Closed);
-        }
-        ids.len()
-    }
-
-    /// Whether `close` was called.
-    pub fn is_closed(&self) -> bool {
-        self.lock().closed
-    }
-
     /// How many operations are registered and not yet finished.
     pub fn running(&self) -> usize {
-        self.lock().running.len()
+        self.lock().len()
     }
 
-    fn finish(&self, id: u32) -> Option<AbortReason> {
-        let mut s = self.lock();
-        s.running.remove(&id);
-        s.reasons.remove(&id)
+    fn finish(&self, id: u32) {
+        self.lock().remove(&id);
     }
 
     /// Runs `work` as operation `id` (registered with [`Operations::register`]). The work's
@@ -119,22 +78,12 @@ impl Operations {
         work: impl Future<Output = napi::Result<T>>,
     ) -> napi::Result<T> {
         let outcome = Abortable::new(work, registration).await;
-        let reason = self.finish(id);
+        self.finish(id);
         match outcome {
             Ok(result) => result,
-            Err(_aborted) => Err(match reason {
-                Some(AbortReason::Closed) => {
-                    error::cancelled(format!("{what} was cancelled: the client was closed"))
-                }
-                _ => error::cancelled(format!("{what} was aborted")),
-            }),
+            Err(_aborted) => Err(error::cancelled(format!("{what} was aborted"))),
         }
     }
-}
-
-/// The error for a call on a closed client.
-pub fn closed_error() -> napi::Error {
-    error::config("the client is closed; create a new Client")
 }
 
 #[cfg(test)]
@@ -153,7 +102,7 @@ mod tests {
     fn cancel_before_start_rejects_as_cancelled_and_drops_the_work() {
         let ops = Operations::default();
         let reg = ops.register(1).unwrap();
-        assert!(ops.cancel(1, AbortReason::Signal));
+        assert!(ops.cancel(1));
         let dropped = Arc::new(Mutex::new(false));
         struct Guard(Arc<Mutex<bool>>);
         impl Drop for Guard {
@@ -174,22 +123,10 @@ mod tests {
     }
 
     #[test]
-    fn close_aborts_running_and_refuses_new() {
-        let ops = Operations::default();
-        let reg = ops.register(7).unwrap();
-        assert_eq!(ops.close(), 1);
-        assert!(ops.register(8).is_err());
-        let r: napi::Result<()> = block_on(ops.clone().run(7, reg, "downloading", async {
-            std::future::pending::<napi::Result<()>>().await
-        }));
-        assert!(r.unwrap_err().reason.contains("client was closed"));
-    }
-
-    #[test]
     fn ids_are_unique_while_running() {
         let ops = Operations::default();
         let _r = ops.register(3).unwrap();
         assert!(ops.register(3).is_err());
-        assert!(!ops.cancel(4, AbortReason::Signal));
+        assert!(!ops.cancel(4));
     }
 }

@@ -3,20 +3,16 @@
 //! The client crate reports progress through a callback on its worker threads; here that
 //! callback queues each event to JavaScript through a *weak* thread-safe function, so a
 //! progress listener never keeps the process alive, and in non-blocking mode, so a busy event
-//! loop slows nothing down. Download events arrive once per network chunk, which can be tens of
-//! thousands per report, so they are thinned to one every [`DOWNLOAD_EVERY`] plus the last one;
-//! the other events are rare and all pass.
+//! loop slows nothing down. Every event the client emits is forwarded: the client crate already
+//! thins the frequent ones (download and extraction at most every `qcc_radar::PROGRESS_EVERY`,
+//! plus the first and the last) for every binding alike, so this file has no clock of its own.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::Function;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use qcc_radar::{Progress, ProgressFn};
-
-/// The least time between two forwarded download events of one client.
-pub const DOWNLOAD_EVERY: Duration = Duration::from_millis(100);
 
 /// One progress event. `type` says which fields are set.
 #[napi(object)]
@@ -92,25 +88,6 @@ impl ProgressEvent {
     }
 }
 
-/// Whether a download event should be forwarded now; always for the last chunk.
-fn due(last: &Mutex<Option<Instant>>, progress: &Progress) -> bool {
-    let Progress::Downloading {
-        received, total, ..
-    } = progress
-    else {
-        return true;
-    };
-    let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
-    let now = Instant::now();
-    let finished = total.is_some_and(|t| *received >= t);
-    if finished || last.is_none_or(|at| now.duration_since(at) >= DOWNLOAD_EVERY) {
-        *last = Some(now);
-        true
-    } else {
-        false
-    }
-}
-
 type Tsfn = ThreadsafeFunction<ProgressEvent, (), ProgressEvent, napi::Status, false, true>;
 
 /// A progress callback for the client builder that forwards to `callback`.
@@ -122,11 +99,7 @@ pub fn forwarder(callback: Function<'_, ProgressEvent, ()>) -> napi::Result<Prog
             .weak::<true>()
             .build()?,
     );
-    let last = Mutex::new(None);
     Ok(Arc::new(move |progress: &Progress| {
-        if !due(&last, progress) {
-            return;
-        }
         if let Some(event) = ProgressEvent::from_progress(progress) {
             tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking);
         }
@@ -143,18 +116,6 @@ mod tests {
             received,
             total,
         }
-    }
-
-    #[test]
-    fn download_events_are_thinned_but_the_last_passes() {
-        let last = Mutex::new(None);
-        assert!(due(&last, &downloading(1, Some(10))));
-        assert!(!due(&last, &downloading(2, Some(10))));
-        assert!(due(&last, &downloading(10, Some(10))));
-        let ordered = Progress::Ordered {
-            order_no: qcc_radar::OrderNo::new("JKDAY-1").unwrap(),
-        };
-        assert!(due(&last, &ordered));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! on a thread of its own rather than on the JS thread.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder};
 use napi::Env;
@@ -14,7 +15,19 @@ use napi_derive::napi;
 use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig, Scenario};
 
 use crate::error;
-use crate::options::millis;
+
+/// A non-negative, finite number of milliseconds as a `Duration`. The sandbox's options are
+/// test tooling, not client settings, so they are checked here rather than by the client
+/// crate's settings table.
+fn millis(name: &str, value: f64) -> napi::Result<Duration> {
+    if !value.is_finite() || value < 0.0 {
+        return Err(error::config(format!(
+            "{name} must be a non-negative number of milliseconds, got {value}"
+        )));
+    }
+    Duration::try_from_secs_f64(value / 1000.0)
+        .map_err(|_| error::config(format!("{name} is too large: {value} ms")))
+}
 
 /// How to start a sandbox. Every field is optional.
 #[napi(object)]
