@@ -176,6 +176,28 @@ enum qcc_radar_status {
 };
 
 /**
+ * What a `struct qcc_radar_progress` reports.
+ */
+enum qcc_radar_progress_kind {
+  /**
+   * createReport placed an order (`order_no`).
+   */
+  QCC_RADAR_PROGRESS_KIND_ORDERED = 1,
+  /**
+   * getReportInfo answered during a wait (`status`, `polls`, `elapsed_ms`).
+   */
+  QCC_RADAR_PROGRESS_KIND_POLLED = 2,
+  /**
+   * Bytes of the archive received so far (`received`, and `total` when `total_known`).
+   */
+  QCC_RADAR_PROGRESS_KIND_DOWNLOADING = 3,
+  /**
+   * Archive entries extracted so far (`done` of `total`).
+   */
+  QCC_RADAR_PROGRESS_KIND_EXTRACTING = 4,
+};
+
+/**
  * The kind of a `struct qcc_radar_error`, as code branches on it. The names returned by
  * qcc_radar_error_kind_name() ("auth", "quota", "permission", "invalid_request",
  * "report_failed", "timeout", "transport", "archive", "config", "cancelled", "internal",
@@ -243,10 +265,12 @@ enum qcc_radar_error_kind {
 };
 
 /**
- * A QCC client. Opaque; made by qcc_radar_client_new(), freed by qcc_radar_client_free().
+ * A QCC client. Opaque; made by qcc_radar_client_new(), closed by qcc_radar_client_close(),
+ * freed by qcc_radar_client_free().
  *
  * Thread-safe: one client may be used by any number of threads at the same time (they share
- * one connection pool); it must not be freed while a call with it is still running.
+ * one connection pool), and closed or freed by any of them while the others are inside calls
+ * with it: those calls end with QCC_RADAR_STATUS_CANCELLED.
  */
 struct qcc_radar_client;
 
@@ -257,6 +281,13 @@ struct qcc_radar_client;
  * free it with qcc_radar_error_free(). An error is immutable, so it may be read from any thread.
  */
 struct qcc_radar_error;
+
+/**
+ * Name/value pairs given with qcc_radar_client_options_set() or qcc_radar_fetch_options_set().
+ * Opaque: the options struct points to it, the set function makes it, the clear function
+ * frees it.
+ */
+struct qcc_radar_settings;
 
 /**
  * The tables of a report folder, and the files in it that are not tables. Opaque; made by
@@ -271,10 +302,72 @@ struct qcc_radar_error;
 struct qcc_radar_tables;
 
 /**
+ * One progress event, passed to the `progress` callback of `struct qcc_radar_client_options`.
+ *
+ * Lent for the length of the callback only: copy what you need (`order_no` included) before
+ * returning. Fields that do not apply to `kind` are zero. Events of kinds a later version adds
+ * are not passed to programs built against this header.
+ */
+struct qcc_radar_progress {
+  /**
+   * What happened; selects the fields below that apply.
+   */
+  enum qcc_radar_progress_kind kind;
+  /**
+   * The order, such as "JKDAY-167660123348194027"; every kind has one. Valid only during the
+   * callback.
+   */
+  const char *order_no;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_POLLED: what getReportInfo answered, 'P', 'S' or 'F'; else 0.
+   */
+  char status;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_POLLED: polls so far in this wait (1 for the first).
+   */
+  uint32_t polls;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_POLLED: time waited so far, in ms.
+   */
+  uint64_t elapsed_ms;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_DOWNLOADING: bytes of the archive received so far
+   * (non-decreasing within one download; the last event has `received == total`).
+   */
+  uint64_t received;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_DOWNLOADING: the archive's size in bytes when `total_known`;
+   * QCC_RADAR_PROGRESS_KIND_EXTRACTING: the entries in the archive.
+   */
+  uint64_t total;
+  /**
+   * Non-zero when `total` is known: always for extraction; for a download, when the storage
+   * said the size.
+   */
+  int total_known;
+  /**
+   * QCC_RADAR_PROGRESS_KIND_EXTRACTING: entries extracted so far (the last event has
+   * `done == total`).
+   */
+  uint64_t done;
+};
+
+/**
  * Settings for qcc_radar_client_new(). Zero-initialise it (`struct qcc_radar_client_options
- * options = {0};`) and set what you need: a NULL string falls back to the environment, a zero
- * number to the default. The strings are only read during qcc_radar_client_new() (copied), so
- * the caller keeps ownership of them. Fields may be added at the end in a later major version.
+ * options = {0};`), then set fields and/or name/value pairs:
+ *
+ *  - a field left NULL or zero is unset: a NULL string falls back to the environment
+ *    (QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL), a zero number to the default. A set field is
+ *    applied as the setting of the same name (`connect_timeout_ms = 2500` is
+ *    `connect_timeout` "2500ms"), through the same checks as a pair;
+ *  - qcc_radar_client_options_set() reaches every setting (the list is in the README and the
+ *    error for an unknown name), and can say zero where a field cannot ("max_attempts" "0" is
+ *    refused, while `max_attempts = 0` is the default). Pairs apply after the fields, in the
+ *    order given, so a pair wins over a field. Free them with qcc_radar_client_options_clear().
+ *
+ * The fields' strings and the pairs are only read during qcc_radar_client_new() (copied), so
+ * one options struct may make several clients. Fields may be added at the end in a later
+ * version: always zero-initialise.
  */
 struct qcc_radar_client_options {
   /**
@@ -298,32 +391,57 @@ struct qcc_radar_client_options {
    */
   const char *proxy;
   /**
-   * Time allowed to open a connection, in ms; 0: 10 000.
+   * `connect_timeout` in ms: time allowed to open a connection; 0: unset (10 000).
    */
   uint64_t connect_timeout_ms;
   /**
-   * Time allowed for one API request, answer included, in ms; 0: 30 000.
+   * `request_timeout` in ms: time allowed for one API request, answer included; 0: unset
+   * (30 000).
    */
   uint64_t request_timeout_ms;
   /**
-   * Time a download may go without receiving a byte before it is retried, in ms; 0: 60 000.
+   * `read_timeout` in ms: time a download may go without receiving a byte before it is
+   * retried; 0: unset (60 000).
    */
   uint64_t read_timeout_ms;
   /**
-   * The default deadline of qcc_radar_wait_for_report() and qcc_radar_fetch_report() when
-   * they are passed 0, in ms; 0: 30 minutes.
+   * `wait_timeout` in ms: the default deadline of qcc_radar_wait_for_report() and
+   * qcc_radar_fetch_report() when they are passed 0; 0: unset (30 minutes). A wait that looks
+   * only once is the pair "wait_timeout" "0".
    */
   uint64_t wait_timeout_ms;
   /**
-   * Poll getReportInfo at this fixed interval while waiting, in ms; 0: the default schedule
-   * (2 s growing ×1.5 to 30 s, jittered). Every poll may be billed: in production, prefer the default.
+   * Poll getReportInfo at this fixed interval while waiting, in ms: `poll_initial` and
+   * `poll_max` this long, `poll_factor` 1, `poll_jitter` 0. 0: unset (the default schedule,
+   * 2 s growing ×1.5 to 30 s, jittered). Every poll may be billed: in production, prefer the
+   * default.
    */
   uint64_t poll_interval_ms;
   /**
-   * The most attempts for a request that is safe to repeat (1: no retries); 0: 5.
-   * Ordering a report is never repeated once it may have reached the server.
+   * `max_attempts`: the most attempts for a request that is safe to repeat (1: no retries);
+   * 0: unset (5). Ordering a report is never repeated once it may have reached the server.
    */
   uint32_t max_attempts;
+  /**
+   * Called with each progress event of the client's calls (an order placed, each poll while
+   * waiting, download and extraction progress, at most one of each every 100 ms besides the
+   * first and the last), with `progress_user_data`; NULL: none. It runs on the library's
+   * threads, possibly several at once: keep it quick and thread-safe, and make no call with
+   * this client from it. It is never called again once qcc_radar_client_close() or
+   * qcc_radar_client_free() has returned, so `progress_user_data` may be freed then (they
+   * wait for a callback that is running, so it must not wait for the thread that closes).
+   */
+  void (*progress)(const struct qcc_radar_progress *event,
+                   void *user_data);
+  /**
+   * Passed to `progress` untouched; the library never reads it.
+   */
+  void *progress_user_data;
+  /**
+   * The name/value pairs of qcc_radar_client_options_set(): owned by those functions; leave
+   * it NULL (zero) and never copy a struct whose pairs another copy will clear.
+   */
+  struct qcc_radar_settings *settings;
 };
 
 /**
@@ -386,28 +504,31 @@ struct qcc_radar_report {
 
 /**
  * Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
- * qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
- * qcc_radar_fetch_report() does with `timeout_ms` 0 (a NULL `order_no`). Only read during the
- * call. Fields may be added at the end in a later major version.
+ * qcc_radar_fetch_options options = {0};`) and set fields and/or name/value pairs with
+ * qcc_radar_fetch_options_set() ("timeout", "new_order", "order_no"; pairs apply after the
+ * fields, and can say what a zero field cannot, such as a "timeout" of "0s"). The zero value
+ * is what qcc_radar_fetch_report() does with `timeout_ms` 0. Only read during the call; free
+ * the pairs with qcc_radar_fetch_options_clear(). Fields may be added at the end in a later
+ * version: always zero-initialise.
  */
 struct qcc_radar_fetch_options {
   /**
-   * The wait's deadline in ms; 0: the client's wait timeout (30 minutes unless set in
-   * `struct qcc_radar_client_options`).
+   * `timeout` in ms: the wait's deadline; 0: unset (the client's wait timeout, 30 minutes
+   * unless set in `struct qcc_radar_client_options`).
    */
   uint64_t timeout_ms;
   /**
-   * Non-zero: place a new order whatever the folder's ledger says, and record it. Use it
-   * after a QCC_RADAR_STATUS_UNCONFIRMED_ORDER you have checked (the order is not on the
-   * account, or you want a second one anyway), after a period's second
+   * `new_order`. Non-zero: place a new order whatever the folder's ledger says, and record
+   * it. Use it after a QCC_RADAR_STATUS_UNCONFIRMED_ORDER you have checked (the order is not
+   * on the account, or you want a second one anyway), after a period's second
    * QCC_RADAR_STATUS_REPORT_FAILED, or to ask again after "no change". Every order may be
-   * billed. 0: the ledger decides (the default). An `int`, not a `bool`, so any value a C
-   * caller stores is safe to read.
+   * billed. 0: unset (the ledger decides). An `int`, not a `bool`, so any value a C caller
+   * stores is safe to read.
    */
   int new_order;
   /**
-   * An order number such as "JKDAY-167660123348194027" to resume as this period's order
-   * instead of ordering; NULL: none (the default). Use it after a
+   * `order_no`: an order number such as "JKDAY-167660123348194027" to resume as this
+   * period's order instead of ordering; NULL: unset. Use it after a
    * QCC_RADAR_STATUS_UNCONFIRMED_ORDER, with the order of that type and period you found in
    * QCC's order list: it is recorded in the folder's ledger as the period's order, then
    * waited for and downloaded, and later plain fetches return it; nothing is ordered. With
@@ -415,6 +536,11 @@ struct qcc_radar_fetch_options {
    * QCC_RADAR_STATUS_CONFIG. Borrowed: only read during the call.
    */
   const char *order_no;
+  /**
+   * The name/value pairs of qcc_radar_fetch_options_set(): owned by those functions; leave
+   * it NULL (zero) and never copy a struct whose pairs another copy will clear.
+   */
+  struct qcc_radar_settings *settings;
 };
 
 #ifdef __cplusplus
@@ -424,12 +550,15 @@ extern "C" {
 /**
  * Makes a client. `options` may be NULL: then the app key, secret key and base URL come from
  * QCC_APP_KEY, QCC_SECRET_KEY and QCC_BASE_URL, and everything else is the default; within
- * `options`, NULL strings and zero numbers fall back the same way.
+ * `options`, NULL strings and zero numbers are unset and fall back the same way, and the
+ * name/value pairs of qcc_radar_client_options_set() apply after the fields.
  *
  * On success `*out` is a new client that the caller owns and frees with qcc_radar_client_free().
- * On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG: a missing or malformed
- * key, a bad base URL, an unreadable CA file, a bad proxy URL, a string that is not UTF-8, or a
- * NULL `out`. Nothing is sent over the network. Thread-safe.
+ * On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG, with one message per
+ * problem: a missing or malformed key, a bad base URL, a setting that breaks its rule (such
+ * as "poll_max must not be smaller than poll_initial"), an unreadable CA file, a bad proxy
+ * URL, a string that is not UTF-8, or a NULL `out`. Nothing is sent over the network.
+ * Thread-safe.
  *
  * Diagnostics: the first call in the process reads QCC_RADAR_LOG. Set to a level (`debug`,
  * `trace`, `info`, `warn`, `error`), the library writes its log lines (an order placed, each
@@ -444,10 +573,26 @@ enum qcc_radar_status qcc_radar_client_new(const struct qcc_radar_client_options
                                            struct qcc_radar_error **err);
 
 /**
- * Frees a client. NULL is accepted and ignored. May be called from any thread, but no call with
- * this client may still be running in another thread, and the client must not be used
- * afterwards; results it returned (reports, strings, errors) stay valid and are freed
- * separately.
+ * Closes a client: calls with it that are running on other threads return
+ * QCC_RADAR_STATUS_CANCELLED promptly (a wait, a download, a whole fetch: temporary files are
+ * removed and the folder's lock released; the order, if one was placed, stays valid and in
+ * the ledger, so a later fetch resumes it), and every later call with it returns
+ * QCC_RADAR_STATUS_CONFIG ("the client is closed"). The progress callback is not called again
+ * once this returns. The client must still be freed with qcc_radar_client_free().
+ *
+ * Thread-safe, from any thread; closing twice, a closed client, a freed one or NULL does
+ * nothing more. It does not wait for the cancelled calls to return.
+ */
+void qcc_radar_client_close(const struct qcc_radar_client *client);
+
+/**
+ * Closes a client (see qcc_radar_client_close()) and frees it. NULL is accepted and ignored.
+ *
+ * May be called from any thread, also while other threads are inside calls with this client:
+ * those calls end with QCC_RADAR_STATUS_CANCELLED, and the client's memory is released when
+ * the last of them returns. No call with `client` may *start* after this (its pointer may be
+ * reused by a new client). The progress callback is not called again once this returns.
+ * Results the client returned (reports, strings, errors) stay valid and are freed separately.
  */
 void qcc_radar_client_free(struct qcc_radar_client *client);
 
@@ -532,7 +677,9 @@ enum qcc_radar_status qcc_radar_fetch_report(const struct qcc_radar_client *clie
 /**
  * The whole flow with `options` (NULL: the defaults): orders a report of `report_type` ("day",
  * "week" or "month") unless the folder's ledger already has one for this period, waits for it,
- * downloads it into `out_dir` (created if missing) and extracts it.
+ * downloads it into `out_dir` (created if missing) and extracts it. The options' fields and
+ * name/value pairs are checked before anything is sent: a bad one, or `new_order` with
+ * `order_no`, is QCC_RADAR_STATUS_CONFIG with the setting's message.
  *
  * The ledger: `out_dir` keeps `qcc-radar-journal.json` (and the lock `.qcc-radar.lock`), one
  * entry per server, app key, report type and period (the Beijing-time day, ISO week or month
@@ -616,6 +763,57 @@ const char *qcc_radar_error_order_no(const struct qcc_radar_error *err);
  * freeing the same error twice is undefined behaviour.
  */
 void qcc_radar_error_free(struct qcc_radar_error *err);
+
+/**
+ * Sets one client setting by name, as text: any setting of the list (see the README or the
+ * error for an unknown name), such as "max_attempts" "1", "poll_initial" "500ms",
+ * "max_archive_bytes" "16GiB", "clock_skew_correction" "false", "unzip_password" "…". Times
+ * take a unit (`30s`, `1500ms`, `2m`, `1h`; a bare number is seconds); sizes may (`16GiB`,
+ * `10MB`); flags are "true"/"false" (or "on"/"off", "yes"/"no", "1"/"0").
+ *
+ * A name that is not a client setting, or a value of the wrong kind (text for a count, a
+ * negative time, a count below 1), is QCC_RADAR_STATUS_CONFIG with a message naming the
+ * setting, and nothing is stored; rules between settings (`poll_max` not below
+ * `poll_initial` …) are checked by qcc_radar_client_new(). Otherwise the pair is copied into a
+ * list that `options->settings` points to (made on first use), applied after the fields, in
+ * order, by qcc_radar_client_new(); a later pair of the same name wins. Free the list with
+ * qcc_radar_client_options_clear() once no client is to be made from `options` (the clients
+ * made keep their own copy).
+ *
+ * NULL `options`, `name` or `value`, or text that is not UTF-8, is QCC_RADAR_STATUS_CONFIG.
+ * Not thread-safe for one `options`: set from one thread, as with any struct.
+ */
+enum qcc_radar_status qcc_radar_client_options_set(struct qcc_radar_client_options *options,
+                                                   const char *name,
+                                                   const char *value,
+                                                   struct qcc_radar_error **err);
+
+/**
+ * Frees the name/value pairs qcc_radar_client_options_set() stored in `options` and sets
+ * `options->settings` to NULL; the other fields are left alone (the struct itself is the
+ * caller's). NULL, or options without pairs, is fine; clearing twice is harmless.
+ */
+void qcc_radar_client_options_clear(struct qcc_radar_client_options *options);
+
+/**
+ * Sets one fetch option by name, as text: "timeout" (a time with a unit, `90s`, `1500ms`,
+ * `30m`; a bare number is seconds; "0s" looks once), "new_order" ("true"/"false") or
+ * "order_no" (an order number). The same rules as qcc_radar_client_options_set(): an unknown
+ * name or a value of the wrong kind is QCC_RADAR_STATUS_CONFIG and stores nothing; the rule
+ * between options (`new_order` with `order_no`) is checked by qcc_radar_fetch_report_with().
+ * Pairs apply after the fields, in order. Free them with qcc_radar_fetch_options_clear().
+ */
+enum qcc_radar_status qcc_radar_fetch_options_set(struct qcc_radar_fetch_options *options,
+                                                  const char *name,
+                                                  const char *value,
+                                                  struct qcc_radar_error **err);
+
+/**
+ * Frees the name/value pairs qcc_radar_fetch_options_set() stored in `options` and sets
+ * `options->settings` to NULL; the other fields are left alone. NULL is fine; clearing twice
+ * is harmless.
+ */
+void qcc_radar_fetch_options_clear(struct qcc_radar_fetch_options *options);
 
 /**
  * Frees a report info with its `url`. NULL is accepted and ignored. May be called from any

@@ -1,127 +1,74 @@
-//! `struct qcc_radar_client` and the calls made with it: order, ask, wait, download, fetch.
+//! `struct qcc_radar_client` and the calls made with it: order, ask, wait, download, fetch,
+//! close.
 //!
 //! The handle wraps `qcc_radar::blocking::Client`: each call runs on the library's shared
 //! multi-threaded runtime and the calling thread waits, so C needs no event loop, and since the
 //! client is `Send + Sync` one handle may be used by many threads at once (they share its
-//! connection pool and its learned clock offset). Options come as a plain struct whose zero
-//! value means "the default", with NULL strings falling back to the environment, the way every
-//! other binding configures.
+//! connection pool and its learned clock offset). Closing follows the one rule of every
+//! binding (calls in flight end `cancelled`, later ones `config`, closing twice is harmless),
+//! and freeing closes first: the handle is reference-counted per call (`handle.rs`), so a
+//! thread may free the client while others are inside calls with it, which is how C stops a
+//! 30-minute wait. Options are mapped to the client crate's settings by name (`options.rs`).
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_char;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use qcc_radar::blocking;
-use qcc_radar::{ClientBuilder, OrderNo, PollSchedule, ReportType, RetryPolicy};
+use qcc_radar::{OrderNo, ReportType};
 
-use crate::args::{optional_str, out_ptr, required_ref, required_str};
+use crate::args::{out_ptr, required_str};
 use crate::error::Error;
 use crate::guard::call;
+use crate::handle;
+use crate::options::{client_builder, fetch_options, ClientOptions, FetchOptions};
+use crate::progress::Gate;
 use crate::report::{Report, ReportInfo};
 use crate::status::Status;
 use crate::strings::{into_c, str_to_c};
 
-/// A QCC client. Opaque; made by qcc_radar_client_new(), freed by qcc_radar_client_free().
+/// A QCC client. Opaque; made by qcc_radar_client_new(), closed by qcc_radar_client_close(),
+/// freed by qcc_radar_client_free().
 ///
 /// Thread-safe: one client may be used by any number of threads at the same time (they share
-/// one connection pool); it must not be freed while a call with it is still running.
+/// one connection pool), and closed or freed by any of them while the others are inside calls
+/// with it: those calls end with QCC_RADAR_STATUS_CANCELLED.
 pub struct Client {
     inner: blocking::Client,
+    /// Stops the progress callback for good when the client is closed.
+    progress: Option<Arc<Gate>>,
 }
 
-/// Settings for qcc_radar_client_new(). Zero-initialise it (`struct qcc_radar_client_options
-/// options = {0};`) and set what you need: a NULL string falls back to the environment, a zero
-/// number to the default. The strings are only read during qcc_radar_client_new() (copied), so
-/// the caller keeps ownership of them. Fields may be added at the end in a later major version.
-#[repr(C)]
-pub struct ClientOptions {
-    /// The app key; NULL: the QCC_APP_KEY environment variable.
-    pub app_key: *const c_char,
-    /// The secret key; NULL: QCC_SECRET_KEY. It is never sent, logged or put in an error.
-    pub secret_key: *const c_char,
-    /// The API's base URL; NULL: QCC_BASE_URL, else "https://pro.qcc.com".
-    pub base_url: *const c_char,
-    /// A PEM file of extra CA certificates to trust besides the system's; NULL: none.
-    pub ca_file: *const c_char,
-    /// An HTTP(S) proxy URL; NULL: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY are honoured.
-    pub proxy: *const c_char,
-    /// Time allowed to open a connection, in ms; 0: 10 000.
-    pub connect_timeout_ms: u64,
-    /// Time allowed for one API request, answer included, in ms; 0: 30 000.
-    pub request_timeout_ms: u64,
-    /// Time a download may go without receiving a byte before it is retried, in ms; 0: 60 000.
-    pub read_timeout_ms: u64,
-    /// The default deadline of qcc_radar_wait_for_report() and qcc_radar_fetch_report() when
-    /// they are passed 0, in ms; 0: 30 minutes.
-    pub wait_timeout_ms: u64,
-    /// Poll getReportInfo at this fixed interval while waiting, in ms; 0: the default schedule
-    /// (2 s growing ×1.5 to 30 s, jittered). Every poll may be billed: in production, prefer the default.
-    pub poll_interval_ms: u64,
-    /// The most attempts for a request that is safe to repeat (1: no retries); 0: 5.
-    /// Ordering a report is never repeated once it may have reached the server.
-    pub max_attempts: u32,
+impl Client {
+    fn close(&self) {
+        self.inner.as_async().close();
+        if let Some(gate) = &self.progress {
+            gate.close();
+        }
+    }
 }
 
 fn millis(ms: u64) -> Option<Duration> {
     (ms != 0).then(|| Duration::from_millis(ms))
 }
 
-/// Builds the client described by `options` (NULL: everything from the environment and the
-/// defaults). Validates everything, sends nothing.
-fn build(options: Option<&ClientOptions>) -> qcc_radar::Result<Client> {
-    let mut b = ClientBuilder::new().user_agent_suffix("c");
-    if let Some(o) = options {
-        // SAFETY (all five): NULL or NUL-terminated strings, per the header's contract.
-        if let Some(v) = unsafe { optional_str(o.app_key, "options->app_key") }? {
-            b = b.app_key(v);
-        }
-        if let Some(v) = unsafe { optional_str(o.secret_key, "options->secret_key") }? {
-            b = b.secret_key(v);
-        }
-        if let Some(v) = unsafe { optional_str(o.base_url, "options->base_url") }? {
-            b = b.base_url(v);
-        }
-        if let Some(v) = unsafe { optional_str(o.ca_file, "options->ca_file") }? {
-            b = b.ca_file(v);
-        }
-        if let Some(v) = unsafe { optional_str(o.proxy, "options->proxy") }? {
-            b = b.proxy(v);
-        }
-        if let Some(d) = millis(o.connect_timeout_ms) {
-            b = b.connect_timeout(d);
-        }
-        if let Some(d) = millis(o.request_timeout_ms) {
-            b = b.request_timeout(d);
-        }
-        if let Some(d) = millis(o.read_timeout_ms) {
-            b = b.read_timeout(d);
-        }
-        if let Some(d) = millis(o.wait_timeout_ms) {
-            b = b.wait_timeout(d);
-        }
-        if let Some(d) = millis(o.poll_interval_ms) {
-            b = b.poll_schedule(PollSchedule::fixed(d));
-        }
-        if o.max_attempts != 0 {
-            b = b.retry_policy(RetryPolicy {
-                max_attempts: o.max_attempts,
-                ..RetryPolicy::default()
-            });
-        }
-    }
-    Ok(Client {
-        inner: blocking::Client::new(b)?,
-    })
+/// The live client `p`, held for the length of one call.
+fn client_arg(p: *const Client) -> qcc_radar::Result<Arc<Client>> {
+    handle::acquire(p, "client")
 }
 
 /// Makes a client. `options` may be NULL: then the app key, secret key and base URL come from
 /// QCC_APP_KEY, QCC_SECRET_KEY and QCC_BASE_URL, and everything else is the default; within
-/// `options`, NULL strings and zero numbers fall back the same way.
+/// `options`, NULL strings and zero numbers are unset and fall back the same way, and the
+/// name/value pairs of qcc_radar_client_options_set() apply after the fields.
 ///
 /// On success `*out` is a new client that the caller owns and frees with qcc_radar_client_free().
-/// On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG: a missing or malformed
-/// key, a bad base URL, an unreadable CA file, a bad proxy URL, a string that is not UTF-8, or a
-/// NULL `out`. Nothing is sent over the network. Thread-safe.
+/// On failure `*out` is NULL and the status is QCC_RADAR_STATUS_CONFIG, with one message per
+/// problem: a missing or malformed key, a bad base URL, a setting that breaks its rule (such
+/// as "poll_max must not be smaller than poll_initial"), an unreadable CA file, a bad proxy
+/// URL, a string that is not UTF-8, or a NULL `out`. Nothing is sent over the network.
+/// Thread-safe.
 ///
 /// Diagnostics: the first call in the process reads QCC_RADAR_LOG. Set to a level (`debug`,
 /// `trace`, `info`, `warn`, `error`), the library writes its log lines (an order placed, each
@@ -142,21 +89,43 @@ pub extern "C" fn qcc_radar_client_new(
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(out, "out") }?;
         // SAFETY: NULL or a valid options struct, per the header's contract.
-        let client = build(unsafe { options.as_ref() })?;
-        out.set(Box::into_raw(Box::new(client)));
+        let (builder, progress) = client_builder(unsafe { options.as_ref() })?;
+        let client = Client {
+            inner: blocking::Client::new(builder)?,
+            progress,
+        };
+        out.set(handle::register(client));
         Ok(())
     })
 }
 
-/// Frees a client. NULL is accepted and ignored. May be called from any thread, but no call with
-/// this client may still be running in another thread, and the client must not be used
-/// afterwards; results it returned (reports, strings, errors) stay valid and are freed
-/// separately.
+/// Closes a client: calls with it that are running on other threads return
+/// QCC_RADAR_STATUS_CANCELLED promptly (a wait, a download, a whole fetch: temporary files are
+/// removed and the folder's lock released; the order, if one was placed, stays valid and in
+/// the ledger, so a later fetch resumes it), and every later call with it returns
+/// QCC_RADAR_STATUS_CONFIG ("the client is closed"). The progress callback is not called again
+/// once this returns. The client must still be freed with qcc_radar_client_free().
+///
+/// Thread-safe, from any thread; closing twice, a closed client, a freed one or NULL does
+/// nothing more. It does not wait for the cancelled calls to return.
+#[no_mangle]
+pub extern "C" fn qcc_radar_client_close(client: *const Client) {
+    if let Ok(c) = handle::acquire(client, "client") {
+        c.close();
+    }
+}
+
+/// Closes a client (see qcc_radar_client_close()) and frees it. NULL is accepted and ignored.
+///
+/// May be called from any thread, also while other threads are inside calls with this client:
+/// those calls end with QCC_RADAR_STATUS_CANCELLED, and the client's memory is released when
+/// the last of them returns. No call with `client` may *start* after this (its pointer may be
+/// reused by a new client). The progress callback is not called again once this returns.
+/// Results the client returned (reports, strings, errors) stay valid and are freed separately.
 #[no_mangle]
 pub extern "C" fn qcc_radar_client_free(client: *mut Client) {
-    if !client.is_null() {
-        // SAFETY: a non-NULL `client` came from Box::into_raw in qcc_radar_client_new, freed once.
-        drop(unsafe { Box::from_raw(client) });
+    if let Some(c) = handle::release(client) {
+        c.close();
     }
 }
 
@@ -191,8 +160,7 @@ pub extern "C" fn qcc_radar_create_report(
     call(err, || {
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(order_no_out, "order_no_out") }?;
-        // SAFETY: NULL or a live client, per the header's contract.
-        let client = unsafe { required_ref(client, "client") }?;
+        let client = client_arg(client)?;
         let report_type = report_type_arg(report_type)?;
         if let Some(order_no) = client.inner.create_report(report_type)? {
             out.set(into_c(str_to_c(order_no.as_str())));
@@ -217,8 +185,7 @@ pub extern "C" fn qcc_radar_report_info(
     call(err, || {
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(out, "out") }?;
-        // SAFETY: NULL or a live client, per the header's contract.
-        let client = unsafe { required_ref(client, "client") }?;
+        let client = client_arg(client)?;
         let order_no = order_no_arg(order_no)?;
         let info = client.inner.report_info(&order_no)?;
         out.set(Box::into_raw(Box::new(ReportInfo::from_core(&info))));
@@ -245,12 +212,11 @@ pub extern "C" fn qcc_radar_wait_for_report(
     call(err, || {
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(out, "out") }?;
-        // SAFETY: NULL or a live client, per the header's contract.
-        let client = unsafe { required_ref(client, "client") }?;
+        let client = client_arg(client)?;
         let order_no = order_no_arg(order_no)?;
         let info = client
             .inner
-            .wait_for_report(&order_no, timeout_arg(client, timeout_ms))?;
+            .wait_for_report(&order_no, timeout_arg(&client, timeout_ms))?;
         out.set(Box::into_raw(Box::new(ReportInfo::from_core(&info))));
         Ok(())
     })
@@ -276,8 +242,7 @@ pub extern "C" fn qcc_radar_download_report(
     call(err, || {
         // SAFETY: NULL or a writable pointer, per the header's contract.
         let out = unsafe { out_ptr(out, "out") }?;
-        // SAFETY: NULL or a live client, per the header's contract.
-        let client = unsafe { required_ref(client, "client") }?;
+        let client = client_arg(client)?;
         let order_no = order_no_arg(order_no)?;
         // SAFETY: NULL or a NUL-terminated string, per the header's contract.
         let dir = unsafe { required_str(out_dir, "out_dir") }?;
@@ -285,32 +250,6 @@ pub extern "C" fn qcc_radar_download_report(
         out.set(Box::into_raw(Box::new(Report::from_core(&report))));
         Ok(())
     })
-}
-
-/// Settings for qcc_radar_fetch_report_with(). Zero-initialise it (`struct
-/// qcc_radar_fetch_options options = {0};`) and set what you need: the zero value is what
-/// qcc_radar_fetch_report() does with `timeout_ms` 0 (a NULL `order_no`). Only read during the
-/// call. Fields may be added at the end in a later major version.
-#[repr(C)]
-pub struct FetchOptions {
-    /// The wait's deadline in ms; 0: the client's wait timeout (30 minutes unless set in
-    /// `struct qcc_radar_client_options`).
-    pub timeout_ms: u64,
-    /// Non-zero: place a new order whatever the folder's ledger says, and record it. Use it
-    /// after a QCC_RADAR_STATUS_UNCONFIRMED_ORDER you have checked (the order is not on the
-    /// account, or you want a second one anyway), after a period's second
-    /// QCC_RADAR_STATUS_REPORT_FAILED, or to ask again after "no change". Every order may be
-    /// billed. 0: the ledger decides (the default). An `int`, not a `bool`, so any value a C
-    /// caller stores is safe to read.
-    pub new_order: c_int,
-    /// An order number such as "JKDAY-167660123348194027" to resume as this period's order
-    /// instead of ordering; NULL: none (the default). Use it after a
-    /// QCC_RADAR_STATUS_UNCONFIRMED_ORDER, with the order of that type and period you found in
-    /// QCC's order list: it is recorded in the folder's ledger as the period's order, then
-    /// waited for and downloaded, and later plain fetches return it; nothing is ordered. With
-    /// `new_order`, or an order of another report type than `report_type`, the call fails with
-    /// QCC_RADAR_STATUS_CONFIG. Borrowed: only read during the call.
-    pub order_no: *const c_char,
 }
 
 /// Runs the ledger-backed fetch for `qcc_radar_fetch_report` and `qcc_radar_fetch_report_with`.
@@ -323,22 +262,11 @@ fn fetch(
 ) -> qcc_radar::Result<()> {
     // SAFETY: NULL or a writable pointer, per the header's contract.
     let out = unsafe { out_ptr(out, "out") }?;
-    // SAFETY: NULL or a live client, per the header's contract.
-    let client = unsafe { required_ref(client, "client") }?;
+    let client = client_arg(client)?;
     let report_type = report_type_arg(report_type)?;
     // SAFETY: NULL or a NUL-terminated string, per the header's contract.
     let dir = unsafe { required_str(out_dir, "out_dir") }?;
-    let mut core_options = qcc_radar::FetchOptions::new();
-    if let Some(o) = options {
-        if let Some(timeout) = millis(o.timeout_ms) {
-            core_options = core_options.timeout(timeout);
-        }
-        core_options = core_options.new_order(o.new_order != 0);
-        // SAFETY: NULL or a NUL-terminated string, per the header's contract.
-        if let Some(order_no) = unsafe { optional_str(o.order_no, "options->order_no") }? {
-            core_options = core_options.order_no(OrderNo::new(order_no)?);
-        }
-    }
+    let core_options = fetch_options(options)?;
     let (inner, dir) = (client.inner.as_async().clone(), PathBuf::from(dir));
     let fetched = blocking::run(async move {
         inner
@@ -373,6 +301,7 @@ pub extern "C" fn qcc_radar_fetch_report(
         timeout_ms,
         new_order: 0,
         order_no: std::ptr::null(),
+        settings: std::ptr::null_mut(),
     };
     call(err, || {
         fetch(client, report_type, out_dir, Some(&options), out)
@@ -381,7 +310,9 @@ pub extern "C" fn qcc_radar_fetch_report(
 
 /// The whole flow with `options` (NULL: the defaults): orders a report of `report_type` ("day",
 /// "week" or "month") unless the folder's ledger already has one for this period, waits for it,
-/// downloads it into `out_dir` (created if missing) and extracts it.
+/// downloads it into `out_dir` (created if missing) and extracts it. The options' fields and
+/// name/value pairs are checked before anything is sent: a bad one, or `new_order` with
+/// `order_no`, is QCC_RADAR_STATUS_CONFIG with the setting's message.
 ///
 /// The ledger: `out_dir` keeps `qcc-radar-journal.json` (and the lock `.qcc-radar.lock`), one
 /// entry per server, app key, report type and period (the Beijing-time day, ISO week or month

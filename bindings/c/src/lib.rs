@@ -5,8 +5,11 @@
 //! `enum qcc_radar_status` and an optional heap-allocated error, every pointer's owner stated,
 //! every free function accepting NULL. The hazards of a C boundary are handled in one place
 //! each: panics and argument conversion in [`guard`] and [`args`], ownership of returned memory
-//! in [`strings`] and [`report`]. Calls block the calling thread on the client's shared runtime
-//! (`qcc_radar::blocking`), so C needs no event loop, and one client may be shared by threads.
+//! in [`strings`] and [`report`], the client handle's lifetime (freed while other threads are
+//! inside calls) in [`handle`], callbacks from the library's threads in [`progress`]; settings
+//! are mapped by name to the client crate's one table in [`options`]. Calls block the calling
+//! thread on the client's shared runtime (`qcc_radar::blocking`), so C needs no event loop, and
+//! one client may be shared by threads.
 //!
 //! The header is generated from this crate by cbindgen (see `build.rs`): doc comments here are
 //! the C documentation, so they speak of C types, ownership and NULL.
@@ -21,14 +24,19 @@ mod args;
 pub mod client;
 pub mod error;
 mod guard;
+mod handle;
+pub mod options;
+pub mod progress;
 pub mod report;
 pub mod sign;
 pub mod status;
 pub mod strings;
 pub mod tables;
 
-pub use client::{Client, ClientOptions, FetchOptions};
+pub use client::Client;
 pub use error::Error;
+pub use options::{ClientOptions, FetchOptions, SettingPairs};
+pub use progress::{Progress, ProgressKind};
 pub use report::{Report, ReportInfo};
 pub use status::{ErrorKind, Status};
 pub use tables::Tables;
