@@ -3,7 +3,8 @@
 # (`pip install ./python`), check that `maturin build` makes one abi3 wheel, type-check the
 # package and the examples (mypy --strict), check the hand-written stubs of the native module
 # against the built module (stubtest), run the pytest suite (with pyarrow, polars and pandas
-# installed for the tables tests) and the examples against the built-in sandbox. Run from the repository root: `bash python/ci.sh`.
+# installed for the tables tests, tqdm for the progress bars) and the examples against the
+# built-in sandbox. Run from the repository root: `bash python/ci.sh`.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,10 +29,13 @@ fi
 # For the tables tests (test_tables.py: pyarrow.table(t), polars.DataFrame(t), to_pandas()) and
 # mypy's view of to_pandas(). Test tools only: the package depends on none of them.
 "$VENV/bin/python" -m pip install -q pyarrow polars pandas pandas-stubs
+# For test_progress.py's `progress=True` (tqdm bars); the package only imports it on request.
+"$VENV/bin/python" -m pip install -q tqdm
 
 step "pip install ./python (debug profile, to keep CI fast; with the test-suite's hooks)"
-# `test-hooks` adds private natives (`_native._test_panic*`) that the tests use to inject a panic;
-# the wheel built below, like every package that ships, is built without them.
+# `test-hooks` adds private natives (`_native._test_panic*`, `_native._test_log`) that the tests
+# use to inject a panic and a log event; the wheel built below, like every package that ships,
+# is built without them.
 MATURIN_PEP517_ARGS="--profile dev --features test-hooks" "$VENV/bin/python" -m pip install -q "$ROOT/python"
 
 step "maturin build makes exactly one abi3 wheel"
@@ -57,16 +61,20 @@ step "the test hooks: in the tested build, not in the wheel"
 # feature-less wheel's library must not contain it; the installed (tested) one must.
 "$VENV/bin/python" - "${built[0]}" <<'PYCHECK'
 import os, sys, sysconfig, zipfile
-hook = b"_test_panic"
+hooks = (b"_test_panic", b"_test_log")
 wheel = zipfile.ZipFile(sys.argv[1])
 for name in wheel.namelist():
     if name.startswith("qcc_radar/_native") and name.endswith(".so"):
-        assert hook not in wheel.read(name), f"the wheel's {name} exports the test hooks"
+        data = wheel.read(name)
+        for hook in hooks:
+            assert hook not in data, f"the wheel's {name} exports the test hook {hook!r}"
 site = sysconfig.get_paths()["platlib"]
 native = [f for f in os.listdir(os.path.join(site, "qcc_radar")) if f.startswith("_native") and f.endswith(".so")]
 assert len(native) == 1, native
 with open(os.path.join(site, "qcc_radar", native[0]), "rb") as f:
-    assert hook in f.read(), "the installed (tested) build lacks the test hooks"
+    data = f.read()
+for hook in hooks:
+    assert hook in data, f"the installed (tested) build lacks the test hook {hook!r}"
 print("test hooks: in the tested build, not in the wheel")
 PYCHECK
 

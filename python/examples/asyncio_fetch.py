@@ -46,7 +46,9 @@ async def main(out_dir: Optional[str] = None) -> int:
         sandbox = qcc_radar.Sandbox("normal")
         client = sandbox.async_client(poll_initial=0.1)
     try:
-        reports = await fetch_all(client, out)
+        # Closed at the end of the block: anything still running then ends cancelled.
+        async with client:
+            reports = await fetch_all(client, out)
     finally:
         if sandbox is not None:
             sandbox.close()

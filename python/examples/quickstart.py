@@ -23,11 +23,13 @@ import qcc_radar
 def make_client() -> Iterator[qcc_radar.Client]:
     """A real client when credentials are set, else one pointed at a sandbox."""
     if os.environ.get("QCC_APP_KEY") and os.environ.get("QCC_SECRET_KEY"):
-        yield qcc_radar.Client()
+        with qcc_radar.Client() as client:
+            yield client
         return
     with qcc_radar.Sandbox("normal") as sandbox:
         print(f"no credentials set: using the sandbox at {sandbox.base_url}", file=sys.stderr)
-        yield sandbox.client(poll_initial=0.1)
+        with sandbox.client(poll_initial=0.1) as client:
+            yield client
 
 
 def main(out_dir: Optional[str] = None) -> int:

@@ -15,6 +15,8 @@ Credentials come from the arguments or ``QCC_APP_KEY`` / ``QCC_SECRET_KEY`` (and
 it again never pays for a second report of the same period. ``report.tables()`` (or
 :func:`read_tables` for a folder on disk) reads the report's files into :class:`Table` objects
 that pandas, polars and pyarrow take as they are. Log records go to the ``qcc_radar`` logger.
+``Client(progress=...)`` reports each step (:class:`ProgressEvent`; ``progress=True`` draws tqdm
+bars), and ``with Client(...)`` / ``async with AsyncClient(...)`` close the client on exit.
 """
 
 from __future__ import annotations
@@ -45,14 +47,20 @@ from ._types import Report, ReportInfo, redact_url
 # `typing.TYPE_CHECKING` without importing `typing` at run time (see _types.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._client import PathLike
+    from ._progress import ProgressEvent as ProgressEvent
+    from ._progress import TqdmProgress
     from ._tables import Skipped as Skipped
     from ._tables import Table as Table
     from ._tables import Tables as Tables
     from ._types import ReportStatus as ReportStatus
 
-# Made on first use (see `__getattr__`): the tables module is only imported when tables are read.
+# Made on first use (see `__getattr__`): the tables module is only imported when tables are read,
+# the progress module on the first progress event.
 _TABLES_NAMES = ("Table", "Tables", "Skipped")
+_PROGRESS_NAMES = ("ProgressEvent",)
 
 __version__: str = _native.VERSION
 
@@ -63,6 +71,8 @@ __all__ = [
     "Report",
     "ReportInfo",
     "ReportStatus",
+    "ProgressEvent",
+    "tqdm_progress",
     "Sandbox",
     "SCENARIOS",
     "Table",
@@ -109,10 +119,15 @@ if not TYPE_CHECKING:
 
             value = globals()[name] = getattr(_tables, name)
             return value
+        if name in _PROGRESS_NAMES:
+            from . import _progress
+
+            value = globals()[name] = getattr(_progress, name)
+            return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
     def __dir__():
-        return sorted(set(globals()) | {"ReportStatus", *_TABLES_NAMES})
+        return sorted(set(globals()) | {"ReportStatus", *_TABLES_NAMES, *_PROGRESS_NAMES})
 
 
 def sign(app_key: str, timespan: int, secret_key: str) -> str:
@@ -123,6 +138,20 @@ def sign(app_key: str, timespan: int, secret_key: str) -> str:
     'F82D2EC0DA9D602FB2F633CEBEBDE66E'
     """
     return _native.sign(app_key, timespan, secret_key)
+
+
+def tqdm_progress(**options: Any) -> TqdmProgress:
+    """A progress callback that draws tqdm bars (``tqdm.auto``: a widget in Jupyter, text in a
+    terminal) while an order is awaited, downloaded and extracted:
+    ``Client(progress=qcc_radar.tqdm_progress(leave=False))``; ``progress=True`` is the same
+    with tqdm's defaults. ``options`` go to each ``tqdm(...)``.
+
+    Raises:
+        ImportError: tqdm is not installed (``pip install tqdm``).
+    """
+    from ._progress import tqdm_progress as make
+
+    return make(**options)
 
 
 def read_tables(folder: PathLike) -> Tables:

@@ -1,7 +1,10 @@
 """The clients: :class:`Client` (blocking) and :class:`AsyncClient` (asyncio).
 
 Both wrap one native client, so they behave the same: the same retries, the same clock-skew
-correction, the same atomic downloads and the same safe extraction, all in Rust.
+correction, the same atomic downloads and the same safe extraction, all in Rust. Their
+settings are the client crate's one table (``qcc_radar::settings``), passed on by name: this
+module checks no value itself, so a bad one is a ``ConfigError`` with the message every binding
+gives.
 
 The sync client releases the GIL while it waits and checks for Ctrl-C ten times a second. It
 does not touch asyncio, so it also works inside a running event loop (a Jupyter cell).
@@ -10,6 +13,10 @@ The async client runs the same Rust futures on the same runtime. Each call creat
 future; the Rust side settles it through ``loop.call_soon_threadsafe``. Cancelling the awaiting
 task stops the Rust work, and the cancellation is only re-raised once that work has been dropped
 and its temporary files removed, so ``task.cancel()`` followed by ``await`` leaves a clean folder.
+
+Closing (``close()``, the end of a ``with`` or ``async with`` block) is the client crate's
+rule, the same in every binding: calls in flight on any thread or task end with
+``OperationCancelledError``, later calls with ``ConfigError``, and closing twice is harmless.
 """
 
 from __future__ import annotations
@@ -22,17 +29,33 @@ from . import _native
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import asyncio
-    from typing import Any, Callable, Optional, TypeAlias, Union
+    from types import TracebackType
+    from typing import Any, Callable, Optional, Set, Type, TypeAlias, TypeVar, Union
 
+    from ._progress import ProgressEvent
     from ._types import Report, ReportInfo
 
     PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
+    ProgressCallback: TypeAlias = Callable[[ProgressEvent], object]
+    _C = TypeVar("_C", bound="_ClientBase")
 
 __all__ = ["Client", "AsyncClient"]
 
 
+def _progress_callback(
+    progress: Union[ProgressCallback, bool, None],
+) -> Optional[ProgressCallback]:
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        from ._progress import tqdm_progress
+
+        return tqdm_progress()
+    return progress
+
+
 class _ClientBase:
-    """Configuration shared by both clients."""
+    """Configuration and closing, shared by both clients."""
 
     _native: _native.NativeClient
 
@@ -47,51 +70,109 @@ class _ClientBase:
         read_timeout: Optional[float] = None,
         wait_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
+        retry_base: Optional[float] = None,
+        retry_cap: Optional[float] = None,
+        retry_budget: Optional[float] = None,
         poll_initial: Optional[float] = None,
+        poll_factor: Optional[float] = None,
         poll_max: Optional[float] = None,
+        poll_jitter: Optional[float] = None,
+        max_archive_entries: Optional[int] = None,
+        max_archive_entry_bytes: Optional[int] = None,
+        max_archive_bytes: Optional[int] = None,
+        max_archive_ratio: Optional[int] = None,
         clock_skew_correction: Optional[bool] = None,
         ca_file: Optional[PathLike] = None,
         proxy: Optional[str] = None,
+        user_agent_suffix: Optional[str] = None,
+        unzip_password: Optional[str] = None,
+        progress: Union[ProgressCallback, bool, None] = None,
     ) -> None:
         """Creates a client. Nothing is sent until the first call.
+
+        Every argument but ``progress`` is a setting of the client's one table (the same
+        names, rules and messages in every qcc-radar binding; the README's "Settings" lists
+        units and defaults). Times are seconds (floats). None means "not given": the default,
+        or for the first three the environment.
 
         Args:
             app_key: the AppKey; default ``QCC_APP_KEY``.
             secret_key: the SecretKey; default ``QCC_SECRET_KEY``. It is only used to sign and
                 never appears in a repr, a message or a log line.
             base_url: default ``QCC_BASE_URL``, else ``https://pro.qcc.com``.
-            connect_timeout: seconds to open a connection (default 10).
-            request_timeout: seconds for one API request, answer included (default 30).
-            read_timeout: seconds a download may stall before it is retried (default 60).
-            wait_timeout: the default deadline of a wait, in seconds (default 1800).
+            connect_timeout: seconds to open a connection (default 10; more than 0).
+            request_timeout: seconds for one API request, answer included (default 30; more
+                than 0).
+            read_timeout: seconds a download may go without a byte before it is retried
+                (default 60; more than 0).
+            wait_timeout: the default deadline of a wait, in seconds (default 1800; 0 looks
+                once).
             max_attempts: attempts in all for requests that are safe to repeat (default 5;
                 1 disables retries). An order is never repeated once it may have been placed.
-            poll_initial: seconds before the first status poll of a wait (default 2); later
-                polls back off.
-            poll_max: the longest pause between polls, in seconds (default 30).
+            retry_base: bound of the first back-off between attempts, in seconds (default 0.25).
+            retry_cap: the largest back-off bound, in seconds (default 8; not below
+                ``retry_base``).
+            retry_budget: no retry starts once this many seconds have passed since the first
+                attempt (default 60).
+            poll_initial: seconds before the first status poll of a wait (default 2; more
+                than 0); later polls back off.
+            poll_factor: growth of the pause between polls (default 1.5; at least 1).
+            poll_max: the longest pause between polls, in seconds (default 30; not below
+                ``poll_initial``).
+            poll_jitter: fraction of each pause randomised away (default 0.2; 0 to 1).
+            max_archive_entries: most entries extracted from one archive (default 100000).
+            max_archive_entry_bytes: largest single entry extracted (default 16 GiB).
+            max_archive_bytes: largest total extracted from one archive (default 64 GiB).
+            max_archive_ratio: largest expansion ratio of an entry or archive above 16 MiB
+                (default 250).
             clock_skew_correction: learn the server's clock from a 115 answer and retry
                 (default True).
-            ca_file: an extra PEM file of CA certificates to trust.
-            proxy: an HTTP(S) proxy URL; default from ``HTTPS_PROXY``/``ALL_PROXY``.
+            ca_file: an extra PEM file of CA certificates to trust, besides the system's.
+            proxy: an HTTP(S) proxy URL; default from ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``.
+            user_agent_suffix: words appended to the user agent (after ``python``).
+            unzip_password: the password of encrypted archives when getReportInfo gives none;
+                never printed.
+            progress: a function called with a :class:`ProgressEvent` as an order advances
+                (ordered, each poll, download bytes and extracted entries at most every 0.1 s
+                plus the last); it runs on the client's threads, so keep it quick, and an
+                exception it raises is logged to the ``qcc_radar`` logger without stopping the
+                work. ``True`` shows tqdm bars (:func:`qcc_radar.tqdm_progress`; needs tqdm).
 
         Raises:
-            ConfigError: a credential is missing or malformed, the base URL or a time is bad.
+            ConfigError: a credential is missing or malformed, the base URL is bad, or a
+                setting breaks its rule (the message names it).
+            TypeError: a setting of a type that is no number, bool, str or path.
+            ImportError: ``progress=True`` without tqdm installed.
         """
         self._native = _native.NativeClient(
-            app_key,
-            secret_key,
-            base_url,
+            progress=_progress_callback(progress),
+            app_key=app_key,
+            secret_key=secret_key,
+            base_url=base_url,
             connect_timeout=connect_timeout,
             request_timeout=request_timeout,
             read_timeout=read_timeout,
             wait_timeout=wait_timeout,
             max_attempts=max_attempts,
+            retry_base=retry_base,
+            retry_cap=retry_cap,
+            retry_budget=retry_budget,
             poll_initial=poll_initial,
+            poll_factor=poll_factor,
             poll_max=poll_max,
+            poll_jitter=poll_jitter,
+            max_archive_entries=max_archive_entries,
+            max_archive_entry_bytes=max_archive_entry_bytes,
+            max_archive_bytes=max_archive_bytes,
+            max_archive_ratio=max_archive_ratio,
             clock_skew_correction=clock_skew_correction,
-            ca_file=None if ca_file is None else os.fspath(ca_file),
+            ca_file=ca_file,
             proxy=proxy,
+            user_agent_suffix=user_agent_suffix,
+            unzip_password=unzip_password,
         )
+        # The asyncio futures of AsyncClient's calls in flight, which `aclose` waits for.
+        self._inflight: Set[asyncio.Future[Any]] = set()
 
     @property
     def base_url(self) -> str:
@@ -113,8 +194,22 @@ class _ClientBase:
         """The server's clock minus ours, in seconds, as learned from a 115 answer."""
         return self._native.clock_offset
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._native.closed
+
+    def close(self) -> None:
+        """Closes the client: calls in flight, on any thread or task, end with
+        ``OperationCancelledError`` (their temporary files removed, the folder's lock
+        released), and later calls raise ``ConfigError``. Closing twice is harmless."""
+        self._native.close()
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, app_key={self.app_key!r})"
+        closed = ", closed" if self.closed else ""
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, app_key={self.app_key!r}{closed})"
+        )
 
 
 class Client(_ClientBase):
@@ -122,11 +217,25 @@ class Client(_ClientBase):
 
     Example::
 
-        client = qcc_radar.Client()          # QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL
-        report = client.fetch_report("day", "reports")
+        with qcc_radar.Client() as client:    # QCC_APP_KEY, QCC_SECRET_KEY, QCC_BASE_URL
+            report = client.fetch_report("day", "reports")
         if report is None:
             print("no risk changes")
+
+    ``close()`` (or the end of the ``with`` block) ends calls still running in other threads
+    with ``OperationCancelledError``; later calls raise ``ConfigError``.
     """
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
     def create_report(self, report_type: str) -> Optional[str]:
         """Orders a report (``"day"``, ``"week"`` or ``"month"``) and returns its order number,
@@ -207,7 +316,10 @@ def _settle(fut: "asyncio.Future[Any]", exc: Optional[BaseException], value: Any
         fut.set_result(value)
 
 
-async def _run(start: Callable[[Callable[[Optional[BaseException], Any], None]], _native.Task]) -> Any:
+async def _run(
+    start: Callable[[Callable[[Optional[BaseException], Any], None]], _native.Task],
+    inflight: Optional[Set[asyncio.Future[Any]]] = None,
+) -> Any:
     # Imported here, not at the top: `import asyncio` is half of the package's import time, and
     # a coroutine only runs where the loop has already imported it.
     import asyncio
@@ -223,6 +335,9 @@ async def _run(start: Callable[[Callable[[Optional[BaseException], Any], None]],
             pass  # the loop is closed: no one is waiting any more
 
     task = start(done)
+    if inflight is not None:
+        inflight.add(fut)
+        fut.add_done_callback(inflight.discard)
     try:
         return await asyncio.shield(fut)
     except asyncio.CancelledError:
@@ -243,32 +358,66 @@ class AsyncClient(_ClientBase):
 
     Example::
 
-        client = qcc_radar.AsyncClient()
-        report = await client.fetch_report("day", "reports")
+        async with qcc_radar.AsyncClient() as client:
+            report = await client.fetch_report("day", "reports")
+
+    ``close()``, ``await aclose()`` or the end of the ``async with`` block ends the calls other
+    tasks are awaiting with ``OperationCancelledError``; later calls raise ``ConfigError``.
     """
+
+    async def aclose(self) -> None:
+        """Closes the client (see :meth:`close`) and returns once every call in flight on this
+        event loop has ended (with ``OperationCancelledError``) and removed its temporary
+        files. Closing twice is harmless."""
+        import asyncio
+
+        self.close()
+        loop = asyncio.get_running_loop()
+        pending = [f for f in list(self._inflight) if f.get_loop() is loop and not f.done()]
+        if pending:
+            await asyncio.wait(pending)
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
 
     async def create_report(self, report_type: str) -> Optional[str]:
         """See :meth:`Client.create_report`."""
         n = self._native
-        order_no: Optional[str] = await _run(lambda done: n.create_report_async(report_type, done))
+        order_no: Optional[str] = await _run(
+            lambda done: n.create_report_async(report_type, done), self._inflight
+        )
         return order_no
 
     async def report_info(self, order_no: str) -> ReportInfo:
         """See :meth:`Client.report_info`."""
         n = self._native
-        info: ReportInfo = await _run(lambda done: n.report_info_async(order_no, done))
+        info: ReportInfo = await _run(
+            lambda done: n.report_info_async(order_no, done), self._inflight
+        )
         return info
 
     async def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo:
         """See :meth:`Client.wait_for_report`."""
         n = self._native
-        info: ReportInfo = await _run(lambda done: n.wait_for_report_async(order_no, timeout, done))
+        info: ReportInfo = await _run(
+            lambda done: n.wait_for_report_async(order_no, timeout, done), self._inflight
+        )
         return info
 
     async def download_report(self, order_no: str, out_dir: PathLike) -> Report:
         """See :meth:`Client.download_report`."""
         n, d = self._native, os.fspath(out_dir)
-        report: Report = await _run(lambda done: n.download_report_async(order_no, d, done))
+        report: Report = await _run(
+            lambda done: n.download_report_async(order_no, d, done), self._inflight
+        )
         return report
 
     async def fetch_report(
@@ -283,6 +432,7 @@ class AsyncClient(_ClientBase):
         """See :meth:`Client.fetch_report` (the same ledger, ``new_order`` and ``order_no``)."""
         n, d = self._native, os.fspath(out_dir)
         report: Optional[Report] = await _run(
-            lambda done: n.fetch_report_async(report_type, d, timeout, new_order, order_no, done)
+            lambda done: n.fetch_report_async(report_type, d, timeout, new_order, order_no, done),
+            self._inflight,
         )
         return report

@@ -14,6 +14,8 @@ __all__ = [
     "NativeTable",
     "Task",
     "read_tables",
+    "redact_text",
+    "redact_url",
     "sign",
 ]
 
@@ -24,29 +26,21 @@ _Done = Callable[[Optional[BaseException], Any], None]
 _Path = Union[str, PathLike[str]]
 
 def sign(app_key: str, timespan: int, secret_key: str) -> str: ...
+def redact_url(url: str) -> str: ...
+def redact_text(text: str) -> str: ...
 @final
 class Task:
     def cancel(self) -> bool: ...
 
 @final
 class NativeClient:
+    # Every client setting of qcc_radar::settings by its Python name (`qcc_radar.Client` lists
+    # them with their types); the client crate checks the values.
     def __new__(
         cls,
-        app_key: Optional[str] = None,
-        secret_key: Optional[str] = None,
-        base_url: Optional[str] = None,
         *,
-        connect_timeout: Optional[float] = None,
-        request_timeout: Optional[float] = None,
-        read_timeout: Optional[float] = None,
-        wait_timeout: Optional[float] = None,
-        max_attempts: Optional[int] = None,
-        poll_initial: Optional[float] = None,
-        poll_max: Optional[float] = None,
-        clock_skew_correction: Optional[bool] = None,
-        ca_file: Optional[_Path] = None,
-        proxy: Optional[str] = None,
-        user_agent_suffix: Optional[str] = None,
+        progress: Optional[Callable[[Any], object]] = None,
+        **settings: object,
     ) -> NativeClient: ...
     @property
     def base_url(self) -> str: ...
@@ -56,6 +50,9 @@ class NativeClient:
     def wait_timeout(self) -> float: ...
     @property
     def clock_offset(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
     def create_report(self, report_type: str) -> Optional[str]: ...
     def report_info(self, order_no: str) -> ReportInfo: ...
     def wait_for_report(self, order_no: str, timeout: Optional[float] = None) -> ReportInfo: ...
@@ -66,7 +63,7 @@ class NativeClient:
         out_dir: _Path,
         timeout: Optional[float] = None,
         *,
-        new_order: bool = False,
+        new_order: Optional[bool] = None,
         order_no: Optional[str] = None,
     ) -> Optional[Report]: ...
     def create_report_async(self, report_type: str, done: _Done) -> Task: ...
@@ -80,7 +77,7 @@ class NativeClient:
         report_type: str,
         out_dir: _Path,
         timeout: Optional[float],
-        new_order: bool,
+        new_order: Optional[bool],
         order_no: Optional[str],
         done: _Done,
     ) -> Task: ...

@@ -16,6 +16,8 @@ the query, while the ``url`` attribute keeps the full link the caller asked for.
 
 from __future__ import annotations
 
+from . import _native
+
 # `typing.TYPE_CHECKING` without importing `typing` (with the `re` it imports, it would be a
 # third of the package's import time); mypy treats any `TYPE_CHECKING` name as true.
 TYPE_CHECKING = False
@@ -34,22 +36,9 @@ __all__ = ["Report", "ReportInfo", "ReportStatus", "redact_url"]
 
 def redact_url(url: str) -> str:
     """``url`` without its query and fragment (``?<redacted>`` where a query was) and without
-    user information: safe to print or log."""
-    cut = len(url)
-    for mark in ("?", "#"):
-        i = url.find(mark)
-        if i != -1:
-            cut = min(cut, i)
-    out = url[:cut] + ("?<redacted>" if cut < len(url) else "")
-    scheme_end = out.find("://")
-    if scheme_end != -1:
-        rest = out[scheme_end + 3 :]
-        host_end = rest.find("/")
-        host = rest if host_end == -1 else rest[:host_end]
-        at = host.rfind("@")
-        if at != -1:
-            out = out[: scheme_end + 3] + "<redacted>@" + rest[at + 1 :]
-    return out
+    user information: safe to print or log. The client's own redaction (the Rust core's
+    ``redact_url``), so Python shows a link exactly as every other binding and log line does."""
+    return _native.redact_url(url)
 
 
 def _frozen(name: str, verb: str) -> NoReturn:

@@ -80,6 +80,45 @@ def test_no_secret_in_logs_errors_or_reprs(
     assert "Signature=" not in text and "OSSAccessKeyId=" not in text
 
 
+@pytest.mark.skipif(
+    not hasattr(qcc_radar._native, "_test_log"),
+    reason="qcc_radar._native was built without the `test-hooks` cargo feature",
+)
+def test_the_log_bridge_scrubs_bare_link_parameters(caplog: pytest.LogCaptureFixture) -> None:
+    # A body cut off in the middle of a signed link: no URL to see, yet its Signature and
+    # OSSAccessKeyId are credentials. The bridge scrubs with the core's redact_text, like the
+    # client's own messages.
+    caplog.set_level(logging.DEBUG, logger="qcc_radar")
+    body = "eyId=x&OSSAccessKeyId=LTAIsecretid&Expires=9&Signature=k%2FD2Yb67secret"
+    link = "https://f.example/r.zip?Expires=9&Signature=urlsecret"
+    qcc_radar._native._test_log(f"unreadable answer: {body}", f"{body} {link}")  # type: ignore[attr-defined]
+    records = [r for r in caplog.records if r.name == "qcc_radar.test_hooks"]
+    assert len(records) == 1, _all_text(caplog)
+    rec = records[0]
+    shown = rec.getMessage() + " " + str(rec.qcc_fields)  # type: ignore[attr-defined]
+    for secret in ("LTAIsecretid", "k%2FD2Yb67secret", "urlsecret"):
+        assert secret not in shown, shown
+    assert "OSSAccessKeyId=<redacted>" in rec.getMessage()
+    assert "Signature=<redacted>" in rec.getMessage()
+    assert rec.qcc_fields["detail"] == (  # type: ignore[attr-defined]
+        "eyId=x&OSSAccessKeyId=<redacted>&Expires=9&Signature=<redacted> "
+        "https://f.example/r.zip?<redacted>"
+    )
+
+
+def test_redact_url_is_the_cores() -> None:
+    for url in (
+        "https://f.example/a.zip?Expires=1&Signature=x",
+        "https://u:p@f.example/a?x#frag",
+        "https://f.example/a.zip",
+        "not a url?q",
+    ):
+        assert qcc_radar.redact_url(url) == qcc_radar._native.redact_url(url)
+    assert qcc_radar.redact_url("https://u:p@f.example/a?x") == (
+        "https://<redacted>@f.example/a?<redacted>"
+    )
+
+
 def test_error_attributes_and_hierarchy() -> None:
     with qcc_radar.Sandbox("quota") as sb:
         with pytest.raises(qcc_radar.QccError) as info:

@@ -6,17 +6,23 @@
 //! validated before anything is spawned, so a bad report type or order number raises
 //! `ConfigError` at the call, in both flavours. The class is `frozen` and the Rust client is
 //! `Send + Sync`, so one instance may be shared by any number of threads.
+//!
+//! Settings and fetch options are only mapped here ([`crate::options`]): the client crate
+//! checks them, once for every binding. `close()` is the client crate's: calls in flight on any
+//! thread or task end `cancelled`, later calls `config`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use qcc_radar::{FetchOptions, OrderNo, ReportType};
+use pyo3::types::PyDict;
+use qcc_radar::{OrderNo, ReportType};
 
 use crate::blocking;
 use crate::convert::{OpFuture, Outcome};
 use crate::errors::to_py_err;
-use crate::options::{seconds, ClientOptions};
+use crate::options::{client_builder, fetch_options, timeout};
+use crate::progress::forward_to;
 use crate::task::{spawn, Task};
 
 /// The native client. Use `qcc_radar.Client` or `qcc_radar.AsyncClient`.
@@ -31,13 +37,6 @@ fn report_type(py: Python<'_>, s: &str) -> PyResult<ReportType> {
 
 fn order_no(py: Python<'_>, s: &str) -> PyResult<OrderNo> {
     OrderNo::new(s).map_err(|e| to_py_err(py, &e))
-}
-
-fn timeout(py: Python<'_>, t: Option<f64>, default: Duration) -> PyResult<Duration> {
-    match t {
-        None => Ok(default),
-        Some(v) => seconds("timeout", v).map_err(|e| to_py_err(py, &e)),
-    }
 }
 
 impl NativeClient {
@@ -55,9 +54,14 @@ impl NativeClient {
         }))
     }
 
-    fn wait_op(&self, py: Python<'_>, order: &str, t: Option<f64>) -> PyResult<OpFuture> {
+    fn wait_op(
+        &self,
+        py: Python<'_>,
+        order: &str,
+        t: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<OpFuture> {
         let (c, o) = (self.inner.clone(), order_no(py, order)?);
-        let t = timeout(py, t, self.inner.wait_timeout())?;
+        let t = timeout(py, t)?.unwrap_or_else(|| self.inner.wait_timeout());
         Ok(Box::pin(async move {
             c.wait_for_report(&o, t).await.map(Outcome::Info)
         }))
@@ -75,18 +79,18 @@ impl NativeClient {
         py: Python<'_>,
         rt: &str,
         out_dir: PathBuf,
-        t: Option<f64>,
-        new_order: bool,
-        resume: Option<&str>,
+        options: [Option<&Bound<'_, PyAny>>; 3],
     ) -> PyResult<OpFuture> {
         let (c, rt) = (self.inner.clone(), report_type(py, rt)?);
-        let mut options = FetchOptions::new().new_order(new_order);
-        if let Some(o) = resume {
-            options = options.order_no(order_no(py, o)?);
-        }
-        if let Some(t) = t {
-            options = options.timeout(seconds("timeout", t).map_err(|e| to_py_err(py, &e))?);
-        }
+        let [t, new_order, resume] = options;
+        let options = fetch_options(
+            py,
+            &[
+                ("timeout", t),
+                ("new_order", new_order),
+                ("order_no", resume),
+            ],
+        )?;
         Ok(Box::pin(async move {
             c.fetch_report_with(rt, &out_dir, &options)
                 .await
@@ -101,52 +105,28 @@ fn run(py: Python<'_>, op: OpFuture) -> PyResult<Py<PyAny>> {
 
 #[pymethods]
 impl NativeClient {
-    /// Builds the client; unset credentials and base URL come from `QCC_APP_KEY`,
-    /// `QCC_SECRET_KEY` and `QCC_BASE_URL`. Times are in seconds.
+    /// Builds the client from settings given by name (every client setting of the table in
+    /// `qcc_radar::settings`, as Python spells it; times in seconds). Unset credentials and base
+    /// URL come from `QCC_APP_KEY`, `QCC_SECRET_KEY` and `QCC_BASE_URL`. `progress` is called
+    /// with each progress event, on the client's threads.
     #[new]
-    #[pyo3(signature = (
-        app_key=None, secret_key=None, base_url=None, *, connect_timeout=None,
-        request_timeout=None, read_timeout=None, wait_timeout=None, max_attempts=None,
-        poll_initial=None, poll_max=None, clock_skew_correction=None, ca_file=None, proxy=None,
-        user_agent_suffix=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (*, progress=None, **settings))]
     fn new(
         py: Python<'_>,
-        app_key: Option<String>,
-        secret_key: Option<String>,
-        base_url: Option<String>,
-        connect_timeout: Option<f64>,
-        request_timeout: Option<f64>,
-        read_timeout: Option<f64>,
-        wait_timeout: Option<f64>,
-        max_attempts: Option<u32>,
-        poll_initial: Option<f64>,
-        poll_max: Option<f64>,
-        clock_skew_correction: Option<bool>,
-        ca_file: Option<PathBuf>,
-        proxy: Option<String>,
-        user_agent_suffix: Option<String>,
+        progress: Option<Py<PyAny>>,
+        settings: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let options = ClientOptions {
-            app_key,
-            secret_key,
-            base_url,
-            connect_timeout,
-            request_timeout,
-            read_timeout,
-            wait_timeout,
-            max_attempts,
-            poll_initial,
-            poll_max,
-            clock_skew_correction,
-            ca_file,
-            proxy,
-            user_agent_suffix,
-        };
+        let mut builder = client_builder(py, settings)?;
+        if let Some(callback) = progress.filter(|p| !p.is_none(py)) {
+            if !callback.bind(py).is_callable() {
+                return Err(PyTypeError::new_err(
+                    "progress takes a callable (or True for a tqdm bar), not a value",
+                ));
+            }
+            builder = builder.on_progress(forward_to(callback));
+        }
         // Reading a CA file is disk work: done without the GIL.
-        let built = py.detach(move || options.into_builder().and_then(|b| b.build()));
-        built
+        py.detach(move || builder.build())
             .map(|inner| NativeClient { inner })
             .map_err(|e| to_py_err(py, &e))
     }
@@ -175,6 +155,18 @@ impl NativeClient {
         self.inner.clock_offset()
     }
 
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// Closes the client: calls in flight end with a `cancelled` error, later calls with a
+    /// `config` error. Closing twice is harmless.
+    fn close(&self) {
+        self.inner.close();
+    }
+
     /// Orders a report; None when there were no risk changes.
     fn create_report(&self, py: Python<'_>, report_type: &str) -> PyResult<Py<PyAny>> {
         let op = self.create_op(py, report_type)?;
@@ -187,13 +179,13 @@ impl NativeClient {
         run(py, op)
     }
 
-    /// Polls until the report is made.
+    /// Polls until the report is made; `timeout` in seconds, default the client's.
     #[pyo3(signature = (order_no, timeout=None))]
     fn wait_for_report(
         &self,
         py: Python<'_>,
         order_no: &str,
-        timeout: Option<f64>,
+        timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let op = self.wait_op(py, order_no, timeout)?;
         run(py, op)
@@ -211,19 +203,20 @@ impl NativeClient {
     }
 
     /// The whole flow, backed by the ledger in `out_dir`; None when there were no risk
-    /// changes. `new_order` orders whatever the ledger says; `order_no` resumes that order as
-    /// the period's instead of ordering (after an `unconfirmed_order`).
-    #[pyo3(signature = (report_type, out_dir, timeout=None, *, new_order=false, order_no=None))]
+    /// changes. The options are the fetch options of the settings table: `timeout` (seconds),
+    /// `new_order` (order whatever the ledger says) and `order_no` (resume that order as the
+    /// period's instead of ordering, after an `unconfirmed_order`).
+    #[pyo3(signature = (report_type, out_dir, timeout=None, *, new_order=None, order_no=None))]
     fn fetch_report(
         &self,
         py: Python<'_>,
         report_type: &str,
         out_dir: PathBuf,
-        timeout: Option<f64>,
-        new_order: bool,
-        order_no: Option<&str>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        new_order: Option<&Bound<'_, PyAny>>,
+        order_no: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let op = self.fetch_op(py, report_type, out_dir, timeout, new_order, order_no)?;
+        let op = self.fetch_op(py, report_type, out_dir, [timeout, new_order, order_no])?;
         run(py, op)
     }
 
@@ -248,7 +241,7 @@ impl NativeClient {
         &self,
         py: Python<'_>,
         order_no: &str,
-        timeout: Option<f64>,
+        timeout: Option<&Bound<'_, PyAny>>,
         done: Py<PyAny>,
     ) -> PyResult<Task> {
         Ok(spawn(self.wait_op(py, order_no, timeout)?, done))
@@ -273,15 +266,13 @@ impl NativeClient {
         py: Python<'_>,
         report_type: &str,
         out_dir: PathBuf,
-        timeout: Option<f64>,
-        new_order: bool,
-        order_no: Option<&str>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        new_order: Option<&Bound<'_, PyAny>>,
+        order_no: Option<&Bound<'_, PyAny>>,
         done: Py<PyAny>,
     ) -> PyResult<Task> {
-        Ok(spawn(
-            self.fetch_op(py, report_type, out_dir, timeout, new_order, order_no)?,
-            done,
-        ))
+        let op = self.fetch_op(py, report_type, out_dir, [timeout, new_order, order_no])?;
+        Ok(spawn(op, done))
     }
 
     fn __repr__(&self) -> String {

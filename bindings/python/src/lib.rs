@@ -15,6 +15,7 @@ mod convert;
 mod errors;
 mod logging;
 mod options;
+mod progress;
 mod sandbox;
 mod tables;
 mod task;
@@ -39,6 +40,20 @@ fn sign(
     Ok(qcc_radar::sign(app_key, timespan, secret_key))
 }
 
+/// `url` without its query, fragment and user information (`?<redacted>` where a query was):
+/// the client's own redaction, safe to print or log.
+#[pyfunction]
+fn redact_url(url: &str) -> String {
+    qcc_radar::core::redact::redact_url(url)
+}
+
+/// `text` with every URL's query and every bare `Signature=`, `OSSAccessKeyId=` or
+/// `security-token=` value replaced by `<redacted>`: the client's own scrubbing of free text.
+#[pyfunction]
+fn redact_text(text: &str) -> String {
+    qcc_radar::core::redact::redact_text(text)
+}
+
 /// qcc-radar's native module: the Rust client, its runtime bridge and the sandbox emulator.
 /// Use it through the `qcc_radar` package, not directly.
 #[pymodule]
@@ -47,6 +62,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VERSION", qcc_radar::VERSION)?;
     m.add("SCENARIOS", sandbox::scenario_names(m.py())?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_url, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_text, m)?)?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<task::Task>()?;
     m.add_class::<sandbox::NativeSandbox>()?;

@@ -17,8 +17,11 @@
 //!   record, so events are dropped without importing it. Once it is, loggers are looked up
 //!   through `qcc_radar._log`, whose import adds the package's `NullHandler` first.
 //! - Secrets: the core never puts a secret key or Token into an event, but as a second line of
-//!   defence fields whose names suggest a credential are replaced by `<redacted>`, and any URL
-//!   in a value loses its query (a signed link's query is a bearer credential).
+//!   defence fields whose names suggest a credential are replaced by `<redacted>`, and every
+//!   value goes through the core's `redact_text` (the same scrubbing as the client's own
+//!   messages): a URL loses its query (a signed link's query is a bearer credential), and a
+//!   bare `Signature=`, `OSSAccessKeyId=` or `security-token=` value is hidden even where no URL
+//!   is visible (a body cut off in the middle of a link).
 //! - Events from other crates (hyper, axum, reqwest) are not forwarded: they are noisy and
 //!   may print URLs.
 
@@ -27,7 +30,7 @@ use std::fmt::Write as _;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-use qcc_radar::core::redact::redact_url;
+use qcc_radar::core::redact::redact_text;
 use tracing::field::{Field, Visit};
 use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -177,7 +180,7 @@ impl Visit for Fields {
     }
 }
 
-/// `value`, unless `name` suggests a credential; URLs in it lose their query.
+/// `value`, unless `name` suggests a credential; scrubbed of link material either way.
 fn redact_field(name: &str, value: &str) -> String {
     let lower = name.to_ascii_lowercase();
     if ["secret", "token", "signature", "password", "authorization"]
@@ -186,28 +189,7 @@ fn redact_field(name: &str, value: &str) -> String {
     {
         return "<redacted>".to_string();
     }
-    redact_urls(value)
-}
-
-/// Every `http://…` or `https://…` in `text` without its query.
-fn redact_urls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = ["http://", "https://"]
-        .iter()
-        .filter_map(|s| rest.find(s))
-        .min()
-    {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')'))
-            .unwrap_or(tail.len());
-        out.push_str(&redact_url(&tail[..end]));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    redact_text(value)
 }
 
 #[cfg(test)]
@@ -215,12 +197,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_lose_their_query() {
+    fn values_lose_link_material() {
         assert_eq!(
-            redact_urls("link \"https://f.example/a.zip?Expires=1&Signature=x\" refused"),
+            redact_field(
+                "message",
+                "link \"https://f.example/a.zip?Expires=1&Signature=x\" refused"
+            ),
             "link \"https://f.example/a.zip?<redacted>\" refused"
         );
-        assert_eq!(redact_urls("no url here"), "no url here");
+        assert_eq!(
+            redact_field("body", "Expires=9&OSSAccessKeyId=LTAIabc&Signature=k%2FD2"),
+            "Expires=9&OSSAccessKeyId=<redacted>&Signature=<redacted>"
+        );
+        assert_eq!(redact_field("message", "no url here"), "no url here");
     }
 
     #[test]

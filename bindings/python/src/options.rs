@@ -1,117 +1,118 @@
-//! Python keyword arguments into a [`qcc_radar::ClientBuilder`].
+//! Python keyword arguments onto the client's one settings table.
 //!
-//! Times arrive as float seconds, the Python convention (`timeout=2.5`). They are checked here
-//! (finite, not negative) so that a bad value is a `ConfigError` naming the argument instead of
-//! a panic inside `Duration`. Everything else is validated by the builder itself, once, for
-//! every binding.
+//! The settings, their units, defaults and rules live in `qcc_radar::settings`, shared by every
+//! binding; before that each binding checked values itself and they disagreed. So this file
+//! only maps: each keyword becomes a [`SettingValue`] (a bool stays a bool, an int or float is
+//! a number, with times in seconds as Python's `Host::Python` convention says, a str or an
+//! `os.PathLike` is text) and goes to [`ClientBuilder::set`] or [`FetchOptions::set`] under its
+//! Python name. Whether the value is right, and the message when it is not, is the client's
+//! business. `None` means "not given": the client's default or environment fallback applies.
+//!
+//! The one thing added here is the user agent: it always says `python` (before the caller's own
+//! `user_agent_suffix`), so the service's logs can tell the bindings apart.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use qcc_radar::{ClientBuilder, FetchOptions, Host, SettingValue};
 
-use qcc_radar::{ClientBuilder, Error, PollSchedule, RetryPolicy};
+use crate::errors::to_py_err;
 
-/// `seconds` as a `Duration`, or a `config` error naming `what`.
-pub(crate) fn seconds(what: &str, seconds: f64) -> Result<Duration, Error> {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return Err(Error::config(format!(
-            "{what} must be a finite, non-negative number of seconds (got {seconds})"
-        )));
+const HOST: Host = Host::Python;
+
+/// `value` as the client takes it, or None for Python's `None` (not given). A type that is
+/// none of bool, number, str or path is a `TypeError`, as for any Python function.
+pub(crate) fn setting_value(
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Option<SettingValue>> {
+    if value.is_none() {
+        return Ok(None);
     }
-    Duration::try_from_secs_f64(seconds)
-        .map_err(|_| Error::config(format!("{what} is too large ({seconds} s)")))
+    // `bool` first: it is also an `int`.
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Some(SettingValue::Bool(b.is_true())));
+    }
+    if value.is_instance_of::<PyString>() {
+        return Ok(Some(SettingValue::Text(value.extract()?)));
+    }
+    if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        return Ok(Some(SettingValue::Number(number(value))));
+    }
+    let os = value.py().import("os")?;
+    if value.is_instance(&os.getattr("PathLike")?)? {
+        let path = os.call_method1("fspath", (value,))?;
+        if path.is_instance_of::<PyString>() {
+            return Ok(Some(SettingValue::Text(path.extract()?)));
+        }
+    } else if value.hasattr("__float__")? {
+        // numpy scalars, Decimal, Fraction: numbers that are not int or float.
+        return Ok(Some(SettingValue::Number(number(value))));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} takes a number, a bool, a str or a path, not {}",
+        value.get_type().name()?
+    )))
 }
 
-fn opt_seconds(what: &str, value: Option<f64>) -> Result<Option<Duration>, Error> {
-    value.map(|v| seconds(what, v)).transpose()
+/// A Python number as f64; one too large for a float becomes infinite, for the client to refuse.
+fn number(value: &Bound<'_, PyAny>) -> f64 {
+    value.extract::<f64>().unwrap_or_else(|_| {
+        let negative = value.lt(0).unwrap_or(false);
+        if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }
+    })
 }
 
-/// Everything `Client(...)` accepts.
-#[derive(Default)]
-pub(crate) struct ClientOptions {
-    pub(crate) app_key: Option<String>,
-    pub(crate) secret_key: Option<String>,
-    pub(crate) base_url: Option<String>,
-    pub(crate) connect_timeout: Option<f64>,
-    pub(crate) request_timeout: Option<f64>,
-    pub(crate) read_timeout: Option<f64>,
-    pub(crate) wait_timeout: Option<f64>,
-    pub(crate) max_attempts: Option<u32>,
-    pub(crate) poll_initial: Option<f64>,
-    pub(crate) poll_max: Option<f64>,
-    pub(crate) clock_skew_correction: Option<bool>,
-    pub(crate) ca_file: Option<PathBuf>,
-    pub(crate) proxy: Option<String>,
-    pub(crate) user_agent_suffix: Option<String>,
-}
-
-impl ClientOptions {
-    /// The builder these options describe; unset values keep the builder's defaults and its
-    /// environment fallbacks (`QCC_APP_KEY`, `QCC_SECRET_KEY`, `QCC_BASE_URL`).
-    pub(crate) fn into_builder(self) -> Result<ClientBuilder, Error> {
-        let mut b = ClientBuilder::new();
-        let suffix = match self.user_agent_suffix {
-            Some(s) => format!("python {s}"),
-            None => "python".to_string(),
+/// The builder for `Client(**settings)`: every keyword is a setting of the table, by its Python
+/// name. Unknown names and bad values are `config` errors with the client's messages.
+pub(crate) fn client_builder(
+    py: Python<'_>,
+    settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<ClientBuilder> {
+    let py_err = |e: qcc_radar::Error| to_py_err(py, &e);
+    let mut b = ClientBuilder::new()
+        .set(HOST, "user_agent_suffix", "python")
+        .map_err(py_err)?;
+    for (name, value) in settings.into_iter().flatten() {
+        let name: String = name.extract()?;
+        let Some(mut value) = setting_value(&name, &value)? else {
+            continue;
         };
-        b = b.user_agent_suffix(suffix);
-        if let Some(v) = self.app_key {
-            b = b.app_key(v);
-        }
-        if let Some(v) = self.secret_key {
-            b = b.secret_key(v);
-        }
-        if let Some(v) = self.base_url {
-            b = b.base_url(v);
-        }
-        if let Some(v) = opt_seconds("connect_timeout", self.connect_timeout)? {
-            b = b.connect_timeout(v);
-        }
-        if let Some(v) = opt_seconds("request_timeout", self.request_timeout)? {
-            b = b.request_timeout(v);
-        }
-        if let Some(v) = opt_seconds("read_timeout", self.read_timeout)? {
-            b = b.read_timeout(v);
-        }
-        if let Some(v) = opt_seconds("wait_timeout", self.wait_timeout)? {
-            b = b.wait_timeout(v);
-        }
-        if let Some(n) = self.max_attempts {
-            if n == 0 {
-                return Err(Error::config(
-                    "max_attempts must be at least 1 (1 means no retries)",
-                ));
+        if name == "user_agent_suffix" {
+            if let SettingValue::Text(words) = &value {
+                value = SettingValue::Text(format!("python {words}"));
             }
-            b = b.retry_policy(RetryPolicy {
-                max_attempts: n,
-                ..RetryPolicy::default()
-            });
         }
-        let initial = opt_seconds("poll_initial", self.poll_initial)?;
-        let max = opt_seconds("poll_max", self.poll_max)?;
-        if initial.is_some() || max.is_some() {
-            let mut poll = PollSchedule::default();
-            match (initial, max) {
-                (Some(i), Some(m)) if m < i => {
-                    return Err(Error::config(
-                        "poll_max must not be smaller than poll_initial",
-                    ))
-                }
-                (Some(i), Some(m)) => (poll.initial, poll.max) = (i, m),
-                (Some(i), None) => (poll.initial, poll.max) = (i, poll.max.max(i)),
-                (None, Some(m)) => (poll.initial, poll.max) = (poll.initial.min(m), m),
-                (None, None) => {}
-            }
-            b = b.poll_schedule(poll);
-        }
-        if let Some(on) = self.clock_skew_correction {
-            b = b.clock_skew_correction(on);
-        }
-        if let Some(path) = self.ca_file {
-            b = b.ca_file(path);
-        }
-        if let Some(proxy) = self.proxy {
-            b = b.proxy(proxy);
-        }
-        Ok(b)
+        b = b.set(HOST, &name, value).map_err(py_err)?;
     }
+    Ok(b)
+}
+
+/// The options of one `fetch_report` call, by their Python names, checked together.
+pub(crate) fn fetch_options(
+    py: Python<'_>,
+    options: &[(&str, Option<&Bound<'_, PyAny>>)],
+) -> PyResult<FetchOptions> {
+    let py_err = |e: qcc_radar::Error| to_py_err(py, &e);
+    let mut o = FetchOptions::new();
+    for (name, value) in options {
+        let Some(value) = value else { continue };
+        if let Some(v) = setting_value(name, value)? {
+            o = o.set(HOST, name, v).map_err(py_err)?;
+        }
+    }
+    o.check(HOST).map_err(py_err)?;
+    Ok(o)
+}
+
+/// A call's `timeout` (seconds, as `fetch_report`'s option of that name), or None when not given.
+pub(crate) fn timeout(
+    py: Python<'_>,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<std::time::Duration>> {
+    Ok(fetch_options(py, &[("timeout", value)])?.timeout)
 }

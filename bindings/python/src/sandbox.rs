@@ -15,7 +15,6 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use qcc_radar_sandbox::{Endpoint, Sandbox, SandboxConfig, Scenario};
 
 use crate::errors::{config_err, to_py_err};
-use crate::options::seconds;
 
 /// A running sandbox. Use `qcc_radar.Sandbox`.
 #[pyclass(frozen, module = "qcc_radar._native")]
@@ -28,9 +27,15 @@ pub struct NativeSandbox {
     scenario: &'static str,
 }
 
+/// A knob of the emulator in seconds (these are the sandbox's own, not client settings).
 fn duration(py: Python<'_>, what: &str, v: Option<f64>, slot: &mut Duration) -> PyResult<()> {
     if let Some(v) = v {
-        *slot = seconds(what, v).map_err(|e| to_py_err(py, &e))?;
+        *slot = Duration::try_from_secs_f64(v).map_err(|_| {
+            config_err(
+                py,
+                format!("{what} must be a finite number of seconds, 0 or more (got {v})"),
+            )
+        })?;
     }
     Ok(())
 }

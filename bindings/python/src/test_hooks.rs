@@ -1,9 +1,10 @@
 //! Test-only hooks, compiled in only with the `test-hooks` feature (python/ci.sh builds the
 //! package it tests with it; the shipped wheels and sdists are built without it).
 //!
-//! Each runs an operation that panics inside the shared runtime, through the same bridges as
-//! the client's operations, to prove that a panic reaches Python as an `internal` error
-//! instead of hanging the caller.
+//! The panic hooks run an operation that panics inside the shared runtime, through the same
+//! bridges as the client's operations, to prove that a panic reaches Python as an `internal`
+//! error instead of hanging the caller. The log hook emits a `tracing` event as the client's
+//! crates do, to prove what the logging bridge lets through.
 
 use pyo3::prelude::*;
 
@@ -34,8 +35,17 @@ fn test_panic_async(done: Py<PyAny>) -> Task {
     spawn(panicking_op(), done)
 }
 
+/// A WARN event on `qcc_radar::test_hooks` with `message` and a field `detail`, as the client's
+/// crates log: it reaches the `qcc_radar.test_hooks` logger through the logging bridge.
+#[pyfunction]
+#[pyo3(name = "_test_log")]
+fn test_log(message: &str, detail: &str) {
+    tracing::warn!(target: "qcc_radar::test_hooks", detail = %detail, "{message}");
+}
+
 /// Adds the hooks to the module.
 pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(test_log, m)?)?;
     m.add_function(wrap_pyfunction!(test_panic, m)?)?;
     m.add_function(wrap_pyfunction!(test_panic_async, m)?)?;
     Ok(())
