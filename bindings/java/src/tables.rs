@@ -29,11 +29,11 @@
 //! report never piles up local references (`-Xcheck:jni` counts them).
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use jni::objects::{JObject, JObjectArray, JString};
+use jni::objects::{JClass, JObject, JObjectArray, JString};
 use jni::sys::jsize;
-use jni::Env;
+use jni::{jni_mangle, Env, EnvUnowned};
 use qcc_radar::tables::arrow_array::cast::AsArray;
 use qcc_radar::tables::arrow_array::types::{
     Date32Type, Float64Type, Int64Type, TimestampMillisecondType,
@@ -42,7 +42,9 @@ use qcc_radar::tables::arrow_schema::{DataType, TimeUnit};
 use qcc_radar::tables::{Skipped, Table, Tables};
 use qcc_radar::Error;
 
-use crate::error::{BridgeError, BridgeResult};
+use crate::args;
+use crate::errors::{BridgeError, BridgeResult, ToSink};
+use crate::results;
 
 const TEXT: u8 = 0;
 const INT: u8 = 1;
@@ -51,16 +53,34 @@ const BOOL: u8 = 3;
 const DATE: u8 = 4;
 const DATE_TIME: u8 = 5;
 
+/// `Tables.read(folder)`: every table of a report folder, and the files that are not tables,
+/// as the payload the module documentation describes. Reads files on the calling thread; sends
+/// nothing.
+#[jni_mangle("com.qccradar.NativeBridge")]
+pub fn read_tables<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    folder: JString<'local>,
+    sink: JObject<'local>,
+) {
+    unowned
+        .with_env(|env| -> BridgeResult<()> {
+            let folder = PathBuf::from(args::string(env, &folder, "the report folder")?);
+            let tables = read(&folder)?;
+            let payload = to_java(env, &tables)?;
+            results::succeed_object(env, &sink, &payload)?;
+            Ok(())
+        })
+        .resolve_with::<ToSink, _>(|| &sink)
+}
+
 /// Reads the report folder `folder` into tables (kind `io` when it cannot be listed).
-pub(crate) fn read(folder: &Path) -> BridgeResult<Tables> {
+fn read(folder: &Path) -> BridgeResult<Tables> {
     Ok(qcc_radar::read_tables(folder)?)
 }
 
 /// The Java payload for `tables` (see the module documentation).
-pub(crate) fn to_java<'local>(
-    env: &mut Env<'local>,
-    tables: &Tables,
-) -> BridgeResult<JObject<'local>> {
+fn to_java<'local>(env: &mut Env<'local>, tables: &Tables) -> BridgeResult<JObject<'local>> {
     let list = JObjectArray::<JObject>::new(env, tables.tables.len(), JObject::null())?;
     for (i, table) in tables.tables.iter().enumerate() {
         env.with_local_frame(16, |env| -> BridgeResult<()> {

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * How {@link RadarClient#fetchReport(ReportType, Path, FetchOptions) fetchReport} runs: the
  * wait's deadline, whether to order whatever the folder's order ledger says, and an order to
- * resume instead of ordering. Immutable; each method returns a changed copy.
+ * resume instead of ordering. Immutable; each method returns a changed copy. Values are checked
+ * when the call starts, by the client's own rules (the same messages in every language), and
+ * a bad one fails the call with {@link ErrorKind#CONFIG} before anything is sent.
  *
  * <pre>{@code
  * client.fetchReport(ReportType.DAY, Path.of("reports"),
@@ -107,6 +109,16 @@ public final class FetchOptions {
      */
     public String orderNo() {
         return orderNo;
+    }
+
+    /**
+     * The options as pairs for the native library, which sets and checks them with the client's
+     * table (names {@code timeout}, {@code newOrder}, {@code orderNo}), as it does the client's
+     * settings.
+     */
+    NamedValues toNamedValues() {
+        NamedValues v = new NamedValues().duration("timeout", timeout).flag("newOrder", newOrder);
+        return v.text("orderNo", orderNo);
     }
 
     @Override

@@ -2,24 +2,30 @@ package com.qccradar;
 
 /**
  * The native methods, implemented in Rust by the crate {@code qcc-radar-jni}
- * ({@code bindings/java/src/natives.rs}); their names and signatures must match it.
+ * ({@code bindings/java/src/}: {@code client.rs} for the client and its operations,
+ * {@code calls.rs}, {@code tables.rs}, {@code sign.rs}, {@code errors.rs},
+ * {@code test_hooks.rs}); their names and signatures must match it.
  *
- * <p>Conventions: a client is a {@code long} handle (an id, never a pointer); unset numbers are
- * {@code -1} (NaN for fractions); each operation takes a {@link NativeSink} that receives its
- * outcome and an {@code async} flag. Blocking calls fill the sink before they return; async
- * calls return a task id for {@link #cancel(long)} and fill the sink later from a runtime thread.
+ * <p>Conventions: a client is a {@code long} handle (an id, never a pointer); settings and
+ * options travel as the parallel arrays of a {@link NamedValues} ({@code names, kinds, texts,
+ * numbers}), mapped by name on the native side; each operation takes a {@link NativeSink} that
+ * receives its outcome and an {@code async} flag. Blocking calls fill the sink before they
+ * return; async calls return a task id for {@link #cancel(long)} and fill the sink later from a
+ * runtime thread.
  */
 final class NativeBridge {
     private NativeBridge() {
     }
 
-    static native long open(String appKey, String secretKey, String baseUrl, long connectTimeoutMs,
-            long requestTimeoutMs, long readTimeoutMs, long waitTimeoutMs, long pollInitialMs,
-            double pollFactor, long pollMaxMs, double pollJitter, int retryMaxAttempts, long retryBaseMs,
-            long retryCapMs, long retryMaxElapsedMs, int clockSkewCorrection, String caFile, String proxy,
-            String userAgentSuffix, NativeSink sink);
+    /** Builds a client from its settings; {@code progress} may be null. 0 after an error. */
+    static native long open(String[] names, byte[] kinds, String[] texts, double[] numbers, String binding,
+            ProgressSink progress, NativeSink sink);
 
+    /** Closes: calls in flight end CANCELLED, later ones CONFIG. True when it was open. */
     static native boolean close(long handle);
+
+    /** Forgets a collected client without closing it, so its async calls still finish. */
+    static native boolean release(long handle);
 
     static native void describe(long handle, NativeSink sink);
 
@@ -27,12 +33,13 @@ final class NativeBridge {
 
     static native long reportInfo(long handle, String orderNo, boolean async, NativeSink sink);
 
-    static native long waitForReport(long handle, String orderNo, long timeoutMs, boolean async, NativeSink sink);
+    static native long waitForReport(long handle, String orderNo, String[] names, byte[] kinds, String[] texts,
+            double[] numbers, boolean async, NativeSink sink);
 
     static native long downloadReport(long handle, String orderNo, String outDir, boolean async, NativeSink sink);
 
-    static native long fetchReport(long handle, String reportType, String outDir, long timeoutMs, boolean newOrder,
-            String orderNo, boolean async, NativeSink sink);
+    static native long fetchReport(long handle, String reportType, String outDir, String[] names, byte[] kinds,
+            String[] texts, double[] numbers, boolean async, NativeSink sink);
 
     /** Every table of a report folder, column by column ({@code bindings/java/src/tables.rs}); blocking. */
     static native void readTables(String folder, NativeSink sink);

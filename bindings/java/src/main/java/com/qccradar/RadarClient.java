@@ -43,10 +43,16 @@ import java.util.function.Supplier;
  * executor}, they fail with a {@link QccException} (wrapped by {@code get()} and {@code join()}
  * as usual), and {@code cancel(…)} on one cancels the work.
  *
- * <p><b>Closing.</b> {@link #close()} is idempotent. A call made after it, or racing with it
- * on another thread, throws a {@link ErrorKind#CONFIG} exception and never touches freed
- * memory. Calls already running when it is closed finish normally. A client that is never
- * closed is released when it is garbage-collected.
+ * <p><b>Closing.</b> {@link #close()} (or the end of a try-with-resources block) stops the
+ * client as in every qcc-radar language: calls running on it, blocking or async, end at once
+ * with a {@link ErrorKind#CANCELLED} exception (a partial download is removed, the folder's
+ * lock released); calls made after it, or racing with it on another thread, throw
+ * {@link ErrorKind#CONFIG} and never touch freed memory; closing again does nothing. A client
+ * that is never closed is released when it is garbage-collected, once its calls are done.
+ *
+ * <p><b>Progress.</b> A {@link ProgressListener} set with
+ * {@link RadarClientBuilder#onProgress(ProgressListener)} hears of each order placed, poll,
+ * downloaded chunk and extracted entry, on the callback executor.
  */
 public final class RadarClient implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -59,7 +65,11 @@ public final class RadarClient implements AutoCloseable {
     private final String baseUrl;
     private final String appKey;
 
-    /** Releases a handle once, whether by {@link #close()} or by the cleaner. */
+    /**
+     * Releases the handle of a client the garbage collector found unclosed: forgets it without
+     * closing, so an async call it started still finishes (nobody can reach the client any more,
+     * but its future may still be awaited). After {@link #close()} there is nothing to release.
+     */
     private static final class Release implements Runnable {
         private final AtomicLong handle;
 
@@ -71,7 +81,7 @@ public final class RadarClient implements AutoCloseable {
         public void run() {
             long h = handle.getAndSet(0);
             if (h != 0) {
-                NativeBridge.close(h);
+                NativeBridge.release(h);
             }
         }
     }
@@ -208,8 +218,9 @@ public final class RadarClient implements AutoCloseable {
      *     {@link ErrorKind#TIMEOUT} past the deadline
      */
     public ReportInfo waitForReport(String orderNo, Duration timeout) {
-        long ms = timeoutMillis(timeout);
-        return ReportInfo.fromNative(blocking(sink -> NativeBridge.waitForReport(open(), orderNo, ms, false, sink)));
+        NamedValues t = new NamedValues().duration("timeout", timeout);
+        return ReportInfo.fromNative(blocking(sink -> NativeBridge.waitForReport(open(), orderNo, t.names(), t.kinds(),
+                t.texts(), t.numbers(), false, sink)));
     }
 
     /**
@@ -230,8 +241,9 @@ public final class RadarClient implements AutoCloseable {
      * @return the made report's status and link
      */
     public CompletableFuture<ReportInfo> waitForReportAsync(String orderNo, Duration timeout) {
-        return async(ReportInfo::fromNative, sink -> NativeBridge.waitForReport(open(), orderNo,
-                timeoutMillis(timeout), true, sink));
+        NamedValues t = new NamedValues().duration("timeout", timeout);
+        return async(ReportInfo::fromNative, sink -> NativeBridge.waitForReport(open(), orderNo, t.names(), t.kinds(),
+                t.texts(), t.numbers(), true, sink));
     }
 
     // ---- downloading ----
@@ -350,13 +362,10 @@ public final class RadarClient implements AutoCloseable {
      *     anything is sent
      */
     public Optional<Report> fetchReport(String type, Path outDir, FetchOptions options) {
-        FetchOptions o = options == null ? FetchOptions.defaults() : options;
+        NamedValues o = (options == null ? FetchOptions.defaults() : options).toNamedValues();
         String dir = dir(outDir);
-        long ms = timeoutMillis(o.timeout());
-        boolean newOrder = o.newOrder();
-        String orderNo = o.orderNo();
-        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, ms, newOrder, orderNo,
-                false, sink))).map(Report::fromNative);
+        return Optional.ofNullable(blocking(sink -> NativeBridge.fetchReport(open(), type, dir, o.names(), o.kinds(),
+                o.texts(), o.numbers(), false, sink))).map(Report::fromNative);
     }
 
     /**
@@ -426,10 +435,10 @@ public final class RadarClient implements AutoCloseable {
      * @return the report, or empty when there were no risk changes
      */
     public CompletableFuture<Optional<Report>> fetchReportAsync(String type, Path outDir, FetchOptions options) {
-        FetchOptions o = options == null ? FetchOptions.defaults() : options;
+        NamedValues o = (options == null ? FetchOptions.defaults() : options).toNamedValues();
         return async(p -> Optional.ofNullable(p).map(Report::fromNative),
-                sink -> NativeBridge.fetchReport(open(), type, dir(outDir), timeoutMillis(o.timeout()), o.newOrder(),
-                        o.orderNo(), true, sink));
+                sink -> NativeBridge.fetchReport(open(), type, dir(outDir), o.names(), o.kinds(), o.texts(),
+                        o.numbers(), true, sink));
     }
 
     // ---- signing ----
@@ -503,10 +512,18 @@ public final class RadarClient implements AutoCloseable {
         return handle.get() == 0;
     }
 
-    /** Releases the native client. Idempotent; calls already running finish normally. */
+    /**
+     * Closes the client: calls running on it (blocking or async, on any thread) end at once with
+     * a {@link ErrorKind#CANCELLED} {@link QccException}, and later calls throw
+     * {@link ErrorKind#CONFIG}. Closing again does nothing.
+     */
     @Override
     public void close() {
-        cleanable.clean();
+        long h = handle.getAndSet(0);
+        if (h != 0) {
+            NativeBridge.close(h);
+        }
+        cleanable.clean(); // nothing left to release; unregisters from the cleaner
     }
 
     @Override
@@ -578,20 +595,6 @@ public final class RadarClient implements AutoCloseable {
 
     private static String dir(Path outDir) {
         return outDir == null ? null : outDir.toAbsolutePath().toString();
-    }
-
-    private static long timeoutMillis(Duration timeout) {
-        if (timeout == null) {
-            return -1;
-        }
-        if (timeout.isNegative()) {
-            throw new QccException(ErrorKind.CONFIG, "the wait timeout must not be negative, got " + timeout);
-        }
-        try {
-            return timeout.toMillis();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
     }
 
     static int pendingTasks() {

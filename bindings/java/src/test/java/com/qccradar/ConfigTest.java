@@ -59,8 +59,15 @@ class ConfigTest {
 
     @Test
     void badSettingsAreConfig() {
-        Expect.kind(ErrorKind.CONFIG, () -> RadarClient.builder().waitTimeout(Duration.ofSeconds(-1)));
-        Expect.kind(ErrorKind.CONFIG, () -> RadarClient.builder().maxAttempts(0));
+        // The builder only records; build() checks, in the native client, naming the setting.
+        QccException e = Expect.kind(ErrorKind.CONFIG,
+                () -> sandbox.builder().waitTimeout(Duration.ofSeconds(-1)).build());
+        assertEquals("waitTimeout must be a finite duration of 0 or more", e.getMessage());
+        e = Expect.kind(ErrorKind.CONFIG, () -> sandbox.builder().maxAttempts(0).build());
+        assertEquals("maxAttempts must be at least 1 (1 means no retries)", e.getMessage());
+        e = Expect.kind(ErrorKind.CONFIG,
+                () -> sandbox.builder().pollInitial(Duration.ofSeconds(5)).pollMax(Duration.ofSeconds(1)).build());
+        assertEquals("pollMax must not be smaller than pollInitial", e.getMessage());
         Expect.kind(ErrorKind.CONFIG, () -> sandbox.builder().pollJitter(2.0).build());
         Expect.kind(ErrorKind.CONFIG,
                 () -> sandbox.builder().pollSchedule(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(2)).build());
@@ -87,7 +94,9 @@ class ConfigTest {
             Expect.kind(ErrorKind.CONFIG, () -> client.reportInfo(order));
         }
         Expect.kind(ErrorKind.CONFIG, () -> client.reportInfo(null));
-        Expect.kind(ErrorKind.CONFIG, () -> client.waitForReport("JKDAY-1", Duration.ofMillis(-5)));
+        QccException e = Expect.kind(ErrorKind.CONFIG, () -> client.waitForReport("JKDAY-1", Duration.ofMillis(-5)));
+        assertEquals("timeout must be a finite duration of 0 or more", e.getMessage());
+        Expect.failed(ErrorKind.CONFIG, client.waitForReportAsync("JKDAY-1", Duration.ofMillis(-5)));
     }
 
     @Test

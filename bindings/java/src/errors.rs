@@ -5,16 +5,20 @@
 //! same place, the call's sink, as a `QccException` with a kind, so Java callers catch one
 //! type. A JNI failure that left a Java exception pending (an `OutOfMemoryError`, say) is left
 //! to propagate as it is: replacing it would hide the real cause.
+//!
+//! The error kinds themselves are the client's (`qcc_radar::ErrorKind::ALL`); [`error_kinds`]
+//! hands their names to the Java suite, which checks that `com.qccradar.ErrorKind` knows them
+//! all, so a kind added in Rust cannot reach Java as an unknown one.
 
 use std::any::Any;
 use std::fmt;
 
 use jni::errors::ErrorPolicy;
-use jni::objects::JObject;
-use jni::Env;
+use jni::objects::{JClass, JObject};
+use jni::{jni_mangle, Env, EnvUnowned};
 use qcc_radar::{Error, ErrorKind};
 
-use crate::sink;
+use crate::results::{self, Payload};
 
 /// Why a native call did not produce a result.
 #[derive(Debug)]
@@ -94,7 +98,7 @@ impl<T: Default> ErrorPolicy<T, BridgeError> for ToSink {
         err: BridgeError,
     ) -> jni::errors::Result<T> {
         if let Some(e) = to_qcc(env, err) {
-            sink::fail(env, sink, &e)?;
+            results::fail(env, sink, &e)?;
         }
         Ok(T::default())
     }
@@ -108,8 +112,28 @@ impl<T: Default> ErrorPolicy<T, BridgeError> for ToSink {
         // Dropping a payload can itself panic; leak it rather than risk unwinding here.
         std::mem::forget(payload);
         if !env.exception_check() {
-            sink::fail(env, sink, &internal(format!("panic: {text}")))?;
+            results::fail(env, sink, &internal(format!("panic: {text}")))?;
         }
         Ok(T::default())
     }
+}
+
+/// Every error kind's name (`qcc_radar::ErrorKind::ALL`), so the Java suite can check that
+/// `com.qccradar.ErrorKind` knows them all.
+#[jni_mangle("com.qccradar.NativeBridge")]
+pub fn error_kinds<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    sink: JObject<'local>,
+) {
+    unowned
+        .with_env(|env| -> BridgeResult<()> {
+            let names = ErrorKind::ALL
+                .iter()
+                .map(|k| Some(k.as_str().to_string()))
+                .collect();
+            results::deliver(env, &sink, Ok(Payload::Texts(names)));
+            Ok(())
+        })
+        .resolve_with::<ToSink, _>(|| &sink)
 }

@@ -1,10 +1,12 @@
-//! Handing a result to Java: the `com.qccradar.NativeSink` object passed with every call.
+//! A call's result, handed to Java: the `com.qccradar.NativeSink` object passed with every call.
 //!
 //! Java passes a sink and Rust calls exactly one of its two methods: `succeed(Object)` with the
 //! payload (`null`, a `String` or a `String[]`), or `fail(kind, code, hasCode, message,
-//! serverMessage, orderNo)`. The blocking sink stores the outcome for the calling thread; the future's
-//! sink hands it to an executor. Calling methods on an object Java gave us needs no class
-//! lookup by name, so this works the same on a Java thread and on an attached runtime thread.
+//! serverMessage, orderNo)`. The blocking sink stores the outcome for the calling thread; the
+//! future's sink hands it to an executor. Calling methods on an object Java gave us needs no
+//! class lookup by name, so this works the same on a Java thread and on an attached runtime
+//! thread. Every entry point delivers through here, so there is one shape of result and one
+//! shape of error however a call ran.
 
 use jni::objects::{JObject, JObjectArray, JString};
 use jni::{jni_sig, jni_str, Env, JValue};
@@ -115,7 +117,7 @@ pub(crate) fn deliver(env: &mut Env, sink: &JObject, outcome: Outcome) {
             let _ = fail(
                 env,
                 sink,
-                &crate::error::internal(format!("could not hand the result to Java ({e})")),
+                &crate::errors::internal(format!("could not hand the result to Java ({e})")),
             );
         }
     }
