@@ -17,12 +17,13 @@ use qcc_radar_core::{
 use crate::builder::{ClientBuilder, Settings};
 use crate::clock::ServerClock;
 use crate::closing::Closing;
-use crate::download::{download_archive, io_error, DownloadedArchive};
+use crate::download::{download_archive, DownloadedArchive};
 use crate::extract::{extract_archive, password_error, Stop};
 use crate::fetch::FetchOptions;
+use crate::local_fs::{io_error, sync_dir};
 use crate::progress::{Progress, Throttle};
 use crate::report::Report;
-use crate::report_folder::{sync_dir, FolderLock, ReportFolder};
+use crate::report_folder::{FolderLock, ReportFolder};
 use crate::transport::{call_api, random_unit, ForkAwareHttp, HttpFactory, Repeat};
 
 pub(crate) struct Inner {

@@ -30,6 +30,7 @@ use tempfile::NamedTempFile;
 use tokio::task::JoinHandle;
 
 use crate::client::{report_failed, Client};
+use crate::local_fs::{io_error, start_writeback, with_umask_mode};
 use crate::progress::Progress;
 use crate::report_folder::ReportFolder;
 use crate::transport::{describe, random_unit};
@@ -211,40 +212,6 @@ impl PartWriter {
         self.offset = 0;
         Ok(())
     }
-}
-
-/// Starts (does not wait for) the write-back of `len` bytes at `offset`, so the disk works
-/// while the network delivers; the final fsync is what makes them durable. Best effort.
-#[cfg(target_os = "linux")]
-pub(crate) fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    let (Ok(offset), Ok(len)) = (
-        libc::off64_t::try_from(offset),
-        libc::off64_t::try_from(len),
-    ) else {
-        return;
-    };
-    // SAFETY: a plain syscall on a descriptor `file` keeps open for the call's length.
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
-    }
-}
-
-/// Elsewhere the final fsync writes everything.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
-
-/// Asks for `mode` less the umask (the kernel applies it), as a plain `File::create` (0666) or
-/// `create_dir` (0777) would, instead of a temporary file's owner-only 0600/0700: the kept
-/// archive and the extracted report get the permissions the user's other files get.
-pub(crate) fn with_umask_mode(builder: &mut tempfile::Builder<'_, '_>, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = (builder, mode);
 }
 
 fn join_error(e: tokio::task::JoinError) -> Error {
@@ -506,20 +473,6 @@ async fn reset(writer: &mut PartWriter, received: &mut u64) -> Result<()> {
     writer.reset().await?;
     *received = 0;
     Ok(())
-}
-
-/// A local file-system failure of the download or the extraction, as an `io` error; the client
-/// adds the folder, the order and the next step (`client::in_folder`).
-pub(crate) fn io_error(e: std::io::Error) -> Error {
-    let what = match e.raw_os_error() {
-        Some(28) => "the disk is full",
-        Some(122) => "the disk quota is exceeded",
-        Some(27) => "the file would be larger than this process may write (`ulimit -f`)",
-        Some(30) => "the file system is read-only",
-        _ if e.kind() == std::io::ErrorKind::PermissionDenied => "permission denied",
-        _ => "a disk write failed",
-    };
-    Error::new(ErrorKind::Io, format!("{what}: {e}"))
 }
 
 #[cfg(test)]

@@ -32,9 +32,9 @@ use qcc_radar_core::{
 };
 
 use crate::client::Client;
-use crate::download::{io_error, start_writeback, with_umask_mode};
+use crate::local_fs::{io_error, start_writeback, sync_dir, with_umask_mode};
 use crate::progress::Progress;
-use crate::report_folder::{sync_dir, ReportFolder, OLD_EXTRACTION_PREFIX};
+use crate::report_folder::{ReportFolder, OLD_EXTRACTION_PREFIX};
 
 /// Sets the flag when dropped, so a cancelled future stops the blocking extraction.
 struct CancelOnDrop(Arc<AtomicBool>);

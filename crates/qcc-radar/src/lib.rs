@@ -52,6 +52,7 @@ mod download;
 pub mod extract;
 mod fetch;
 pub mod ledger;
+mod local_fs;
 mod progress;
 mod report;
 mod report_folder;

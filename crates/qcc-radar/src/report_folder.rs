@@ -250,13 +250,6 @@ pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Makes a rename in `dir` durable; best effort (not every file system lets a folder be opened).
-pub(crate) fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
