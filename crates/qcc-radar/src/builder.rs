@@ -17,10 +17,10 @@ use qcc_radar_core::{
     DEFAULT_BASE_URL, VERSION,
 };
 
-use crate::client::Client;
-use crate::progress::ProgressFn;
+use crate::client::{Client, Settings};
+use crate::progress::{ProgressFn, ProgressSink};
 use crate::settings::{rule_error, Host, Rule};
-use crate::transport::HttpFactory;
+use crate::transport::{ApiSettings, ForkAwareHttp, HttpFactory};
 
 /// Builds a [`Client`]. Unset credentials and base URL come from the environment.
 #[derive(Clone, Default)]
@@ -48,22 +48,6 @@ pub struct ClientBuilder {
     pub(crate) named: Vec<&'static str>,
 }
 
-/// The validated settings a client runs with.
-#[derive(Clone)]
-pub(crate) struct Settings {
-    pub(crate) credentials: Credentials,
-    pub(crate) base_url: BaseUrl,
-    pub(crate) request_timeout: Duration,
-    pub(crate) wait_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) poll: PollSchedule,
-    pub(crate) limits: ArchiveLimits,
-    pub(crate) skew_correction: bool,
-    pub(crate) progress: Option<ProgressFn>,
-    /// The password of encrypted archives when getReportInfo gives none.
-    pub(crate) unzip_password: Option<UnzipPassword>,
-}
-
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -75,6 +59,18 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("unzip_password", &self.unzip_password)
             .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; unset values fall back to the environment.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `QCC_APP_KEY`, `QCC_SECRET_KEY` and `QCC_BASE_URL`.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::new().build()
     }
 }
 
@@ -307,16 +303,22 @@ impl ClientBuilder {
         };
         let settings = Settings {
             credentials,
-            base_url,
-            request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(30)),
+            api: ApiSettings {
+                base_url,
+                request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(30)),
+                retry: self.retry.unwrap_or_default(),
+                skew_correction: self.skew_correction.unwrap_or(true),
+            },
             wait_timeout: self.wait_timeout.unwrap_or(Duration::from_secs(30 * 60)),
-            retry: self.retry.unwrap_or_default(),
             poll: self.poll.unwrap_or_default(),
             limits: self.limits.unwrap_or_default(),
-            skew_correction: self.skew_correction.unwrap_or(true),
-            progress: self.progress,
             unzip_password: self.unzip_password,
         };
-        Client::from_parts(settings, factory)
+        let http = ForkAwareHttp::new(factory)?;
+        Ok(Client::from_parts(
+            settings,
+            http,
+            ProgressSink::new(self.progress),
+        ))
     }
 }

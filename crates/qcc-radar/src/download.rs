@@ -14,7 +14,7 @@
 //! so the disk writes while the network still delivers and the final fsync has less left to do
 //! (nothing much when the disk keeps up with the network).
 //!
-//! [`download_archive`] returns the complete, length-checked but not yet durable
+//! [`Downloader::download`] returns the complete, length-checked but not yet durable
 //! [`DownloadedArchive`]; the caller fsyncs it (concurrently with the extraction, which reads the
 //! temporary file) and renames it to `<orderNo>.zip` only after the fsync: never a
 //! half-written or not-yet-durable archive under its final name.
@@ -23,17 +23,17 @@ use std::io::{SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use qcc_radar_core::{Error, ErrorKind, OrderNo, ReportLink, ReportStatus, Result};
+use qcc_radar_core::{ArchiveLimits, Error, ErrorKind, OrderNo, ReportLink, Result, RetryPolicy};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use tempfile::NamedTempFile;
 use tokio::task::JoinHandle;
 
-use crate::client::{report_failed, Client};
+use crate::clock::ServerClock;
 use crate::local_fs::{io_error, start_writeback, with_umask_mode};
-use crate::progress::Progress;
+use crate::progress::{Progress, ProgressSink};
 use crate::report_folder::ReportFolder;
-use crate::transport::{describe, random_unit};
+use crate::transport::{describe, random_unit, ForkAwareHttp};
 
 /// Seconds of margin before `Expires` at which a link counts as expired.
 const EXPIRY_MARGIN_SECS: u64 = 5;
@@ -50,21 +50,22 @@ enum AttemptError {
     Fatal(Error),
 }
 
-/// Gets a fresh `S` link for `order_no`.
-async fn fresh_link(client: &Client, order_no: &OrderNo) -> Result<ReportLink> {
-    let info = client.report_info(order_no).await?;
-    match info.status {
-        ReportStatus::Succeeded => info
-            .link
-            .ok_or_else(|| Error::transport(format!("getReportInfo gave no link for {order_no}"))),
-        ReportStatus::Failed => Err(report_failed(order_no)),
-        ReportStatus::Pending => Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!(
-                "report {order_no} is not ready yet (status P); wait for it before downloading"
-            ),
-        )),
-    }
+/// Where a new link comes from when the one in hand has expired or is refused: getReportInfo,
+/// which is free to repeat (the client, in `delivery.rs`).
+pub(crate) trait LinkSource {
+    /// A fresh `S` link for `order_no`.
+    async fn fresh_link(&self, order_no: &OrderNo) -> Result<ReportLink>;
+}
+
+/// What a download needs of the client: the HTTP client, the clock a link's expiry is read on,
+/// the retry policy, the size limit, where progress goes and where new links come from.
+pub(crate) struct Downloader<'a, L> {
+    pub(crate) http: &'a ForkAwareHttp,
+    pub(crate) clock: &'a ServerClock,
+    pub(crate) retry: &'a RetryPolicy,
+    pub(crate) limits: &'a ArchiveLimits,
+    pub(crate) progress: &'a ProgressSink,
+    pub(crate) links: &'a L,
 }
 
 /// A downloaded archive: every byte written to its temporary file and checked against
@@ -221,157 +222,151 @@ fn join_error(e: tokio::task::JoinError) -> Error {
     )
 }
 
-/// Downloads the archive of `order_no` into a temporary file in `out_dir`, starting from `link`
-/// when given. The result is complete and length-checked; the caller fsyncs and persists it.
-pub(crate) async fn download_archive(
-    client: &Client,
-    order_no: &OrderNo,
-    out_dir: &Path,
-    link: Option<ReportLink>,
-) -> Result<DownloadedArchive> {
-    let settings = &client.inner.settings;
-    let final_path = out_dir.join(format!("{order_no}.zip"));
-    let prefix = ReportFolder::part_prefix(order_no);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    with_umask_mode(&mut builder, 0o666);
-    let part = builder.tempfile_in(out_dir).map_err(|e| {
-        Error::io(
-            "create the download's temporary file in",
-            out_dir,
-            &e,
-            "free space or fix the folder's permissions and run again",
-        )
-    })?;
-    let mut link = match link {
-        Some(l) => l,
-        None => fresh_link(client, order_no).await?,
-    };
-    let mut writer = PartWriter::new(part.as_file().try_clone().map_err(io_error)?);
-    let mut received: u64 = 0;
-    let mut total: Option<u64> = None;
-    let mut refreshes = 0u32;
-    // Retries are counted from the last attempt that made progress: a large or slow report that
-    // keeps arriving is resumed with `Range` however long it has run, and only a run of attempts
-    // that bring nothing new gives up (the retry policy's attempts and time, from then on).
-    let mut stalled_attempts = 0u32;
-    let mut stalled_since = Instant::now();
-    loop {
-        if link.is_expired(client.inner.clock.now(), EXPIRY_MARGIN_SECS) {
-            if refreshes >= MAX_LINK_REFRESHES {
-                return Err(Error::transport(format!(
+impl<L: LinkSource> Downloader<'_, L> {
+    /// Downloads the archive of `order_no` into a temporary file in `out_dir`, starting from `link`
+    /// when given. The result is complete and length-checked; the caller fsyncs and persists it.
+    pub(crate) async fn download(
+        &self,
+        order_no: &OrderNo,
+        out_dir: &Path,
+        link: Option<ReportLink>,
+    ) -> Result<DownloadedArchive> {
+        let final_path = out_dir.join(format!("{order_no}.zip"));
+        let prefix = ReportFolder::part_prefix(order_no);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        with_umask_mode(&mut builder, 0o666);
+        let part = builder.tempfile_in(out_dir).map_err(|e| {
+            Error::io(
+                "create the download's temporary file in",
+                out_dir,
+                &e,
+                "free space or fix the folder's permissions and run again",
+            )
+        })?;
+        let mut link = match link {
+            Some(l) => l,
+            None => self.links.fresh_link(order_no).await?,
+        };
+        let mut writer = PartWriter::new(part.as_file().try_clone().map_err(io_error)?);
+        let mut received: u64 = 0;
+        let mut total: Option<u64> = None;
+        let mut refreshes = 0u32;
+        // Retries are counted from the last attempt that made progress: a large or slow report that
+        // keeps arriving is resumed with `Range` however long it has run, and only a run of attempts
+        // that bring nothing new gives up (the retry policy's attempts and time, from then on).
+        let mut stalled_attempts = 0u32;
+        let mut stalled_since = Instant::now();
+        loop {
+            if link.is_expired(self.clock.now(), EXPIRY_MARGIN_SECS) {
+                if refreshes >= MAX_LINK_REFRESHES {
+                    return Err(Error::transport(format!(
                     "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
                 )));
+                }
+                refreshes += 1;
+                tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
+                link = self.links.fresh_link(order_no).await?;
+                continue;
             }
-            refreshes += 1;
-            tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
-            link = fresh_link(client, order_no).await?;
-            continue;
-        }
-        let before = received;
-        let outcome = attempt_download(
-            client,
-            order_no,
-            &link,
-            &mut writer,
-            &mut received,
-            &mut total,
-        )
-        .await;
-        if received > before {
-            stalled_attempts = 0;
-            stalled_since = Instant::now();
-        }
-        match outcome {
-            Ok(()) => break,
-            Err(AttemptError::Fatal(e)) => return Err(e),
-            Err(AttemptError::LinkExpired) => {
-                if refreshes >= MAX_LINK_REFRESHES {
-                    return Err(Error::new(
+            let before = received;
+            let outcome = self
+                .attempt(order_no, &link, &mut writer, &mut received, &mut total)
+                .await;
+            if received > before {
+                stalled_attempts = 0;
+                stalled_since = Instant::now();
+            }
+            match outcome {
+                Ok(()) => break,
+                Err(AttemptError::Fatal(e)) => return Err(e),
+                Err(AttemptError::LinkExpired) => {
+                    if refreshes >= MAX_LINK_REFRESHES {
+                        return Err(Error::new(
                         ErrorKind::Transport,
                         format!(
                             "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
                             refreshes + 1
                         ),
                     ));
-                }
-                refreshes += 1;
-                tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
-                link = fresh_link(client, order_no).await?;
-            }
-            Err(AttemptError::Retry(e)) => {
-                stalled_attempts += 1;
-                match settings.retry.backoff(
-                    stalled_attempts,
-                    stalled_since.elapsed(),
-                    random_unit(),
-                ) {
-                    Some(delay) => {
-                        tracing::warn!(order_no = %order_no, attempt = stalled_attempts, error = %e, received, "download interrupted; resuming");
-                        tokio::time::sleep(delay).await;
                     }
-                    None => {
-                        let got = match total {
-                            Some(t) => format!("{received} of {t} bytes had arrived"),
-                            None => format!("{received} bytes had arrived"),
-                        };
-                        return Err(e.context(format!(
+                    refreshes += 1;
+                    tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
+                    link = self.links.fresh_link(order_no).await?;
+                }
+                Err(AttemptError::Retry(e)) => {
+                    stalled_attempts += 1;
+                    match self.retry.backoff(
+                        stalled_attempts,
+                        stalled_since.elapsed(),
+                        random_unit(),
+                    ) {
+                        Some(delay) => {
+                            tracing::warn!(order_no = %order_no, attempt = stalled_attempts, error = %e, received, "download interrupted; resuming");
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => {
+                            let got = match total {
+                                Some(t) => format!("{received} of {t} bytes had arrived"),
+                                None => format!("{received} bytes had arrived"),
+                            };
+                            return Err(e.context(format!(
                             "downloading {order_no} made no progress in {stalled_attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
                         )));
+                        }
                     }
                 }
             }
         }
+        writer.flush().await?;
+        Ok(DownloadedArchive { part, final_path })
     }
-    writer.flush().await?;
-    Ok(DownloadedArchive { part, final_path })
-}
 
-/// One GET of the link, resuming at `received` when it is not zero.
-async fn attempt_download(
-    client: &Client,
-    order_no: &OrderNo,
-    link: &ReportLink,
-    writer: &mut PartWriter,
-    received: &mut u64,
-    total: &mut Option<u64>,
-) -> std::result::Result<(), AttemptError> {
-    let limits = &client.inner.settings.limits;
-    let mut req = client.inner.http.get().get(link.expose());
-    if *received > 0 {
-        req = req.header(RANGE, format!("bytes={}-", *received));
-    }
-    let mut resp = req.send().await.map_err(|e| {
-        AttemptError::Retry(Error::transport(format!(
-            "cannot reach the report storage {}: {}",
-            link.redacted(),
-            describe(e)
-        )))
-    })?;
-    let status = resp.status();
-    if status == StatusCode::FORBIDDEN {
-        return Err(AttemptError::LinkExpired);
-    }
-    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(AttemptError::Retry(Error::transport(format!(
-            "the report storage answered HTTP {status} for {}",
-            link.redacted()
-        ))));
-    }
-    if status == StatusCode::RANGE_NOT_SATISFIABLE {
-        // Our partial file does not fit the object any more: start over.
-        reset(writer, received).await.map_err(AttemptError::Fatal)?;
-        return Err(AttemptError::Retry(Error::transport(
-            "the storage could not resume the download; starting over",
-        )));
-    }
-    let header_u64 = |name| {
-        resp.headers()
-            .get(name)
-            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-            .map(str::to_string)
-    };
-    match status {
+    /// One GET of the link, resuming at `received` when it is not zero.
+    async fn attempt(
+        &self,
+        order_no: &OrderNo,
+        link: &ReportLink,
+        writer: &mut PartWriter,
+        received: &mut u64,
+        total: &mut Option<u64>,
+    ) -> std::result::Result<(), AttemptError> {
+        let limits = self.limits;
+        let mut req = self.http.get().get(link.expose());
+        if *received > 0 {
+            req = req.header(RANGE, format!("bytes={}-", *received));
+        }
+        let mut resp = req.send().await.map_err(|e| {
+            AttemptError::Retry(Error::transport(format!(
+                "cannot reach the report storage {}: {}",
+                link.redacted(),
+                describe(e)
+            )))
+        })?;
+        let status = resp.status();
+        if status == StatusCode::FORBIDDEN {
+            return Err(AttemptError::LinkExpired);
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(AttemptError::Retry(Error::transport(format!(
+                "the report storage answered HTTP {status} for {}",
+                link.redacted()
+            ))));
+        }
+        if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            // Our partial file does not fit the object any more: start over.
+            reset(writer, received).await.map_err(AttemptError::Fatal)?;
+            return Err(AttemptError::Retry(Error::transport(
+                "the storage could not resume the download; starting over",
+            )));
+        }
+        let header_u64 = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        match status {
         StatusCode::OK => {
             if *received > 0 {
                 tracing::info!(order_no = %order_no, "storage ignored the Range request; starting over");
@@ -410,53 +405,54 @@ async fn attempt_download(
             ))))
         }
     }
-    if let Some(t) = *total {
-        if t > limits.max_total_bytes {
-            return Err(AttemptError::Fatal(Error::archive(format!(
-                "the report archive is {t} bytes, more than the limit of {}; refused",
-                limits.max_total_bytes
-            ))));
+        if let Some(t) = *total {
+            if t > limits.max_total_bytes {
+                return Err(AttemptError::Fatal(Error::archive(format!(
+                    "the report archive is {t} bytes, more than the limit of {}; refused",
+                    limits.max_total_bytes
+                ))));
+            }
         }
-    }
-    loop {
-        let chunk = match resp.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(AttemptError::Retry(Error::transport(format!(
-                    "the download of {order_no} was cut after {} bytes: {}",
-                    *received,
-                    describe(e)
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(AttemptError::Retry(Error::transport(format!(
+                        "the download of {order_no} was cut after {} bytes: {}",
+                        *received,
+                        describe(e)
+                    ))))
+                }
+            };
+            let len = chunk.len() as u64;
+            writer.write(&chunk).await.map_err(AttemptError::Fatal)?;
+            *received += len;
+            if *received > limits.max_total_bytes {
+                return Err(AttemptError::Fatal(Error::archive(format!(
+                    "the report archive grew past the limit of {} bytes; refused",
+                    limits.max_total_bytes
+                ))));
+            }
+            self.progress.emit(Progress::Downloading {
+                order_no: order_no.clone(),
+                received: *received,
+                total: *total,
+            });
+        }
+        match *total {
+            Some(t) if *received < t => Err(AttemptError::Retry(Error::transport(format!(
+                "the download of {order_no} ended after {} of {t} bytes",
+                *received
+            )))),
+            Some(t) if *received > t => {
+                reset(writer, received).await.map_err(AttemptError::Fatal)?;
+                Err(AttemptError::Retry(Error::transport(format!(
+                    "the storage sent more than the {t} bytes it announced; starting over"
                 ))))
             }
-        };
-        let len = chunk.len() as u64;
-        writer.write(&chunk).await.map_err(AttemptError::Fatal)?;
-        *received += len;
-        if *received > limits.max_total_bytes {
-            return Err(AttemptError::Fatal(Error::archive(format!(
-                "the report archive grew past the limit of {} bytes; refused",
-                limits.max_total_bytes
-            ))));
+            _ => Ok(()),
         }
-        client.emit(Progress::Downloading {
-            order_no: order_no.clone(),
-            received: *received,
-            total: *total,
-        });
-    }
-    match *total {
-        Some(t) if *received < t => Err(AttemptError::Retry(Error::transport(format!(
-            "the download of {order_no} ended after {} of {t} bytes",
-            *received
-        )))),
-        Some(t) if *received > t => {
-            reset(writer, received).await.map_err(AttemptError::Fatal)?;
-            Err(AttemptError::Retry(Error::transport(format!(
-                "the storage sent more than the {t} bytes it announced; starting over"
-            ))))
-        }
-        _ => Ok(()),
     }
 }
 

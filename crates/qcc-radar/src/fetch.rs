@@ -131,6 +131,30 @@ fn unconfirmed(key: &LedgerKey, sent_at: u64, ledger: &Path, cause: Option<&Erro
 }
 
 impl Client {
+    /// The whole flow: order (or resume) a report, wait for it (up to the client's wait
+    /// timeout), download and extract it, backed by the folder's order ledger, so calling it
+    /// again never pays twice (see [`Client::fetch_report_with`]). `None` when there were no
+    /// risk changes, so no report.
+    pub async fn fetch_report(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+    ) -> Result<Option<Report>> {
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::default())
+            .await
+    }
+
+    /// [`Client::fetch_report`] with an explicit wait deadline.
+    pub async fn fetch_report_within(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+        timeout: Duration,
+    ) -> Result<Option<Report>> {
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::new().timeout(timeout))
+            .await
+    }
+
     /// The ledger key for `report_type` now, on the server's clock as corrected for skew.
     fn ledger_key(&self, report_type: ReportType) -> LedgerKey {
         let now = i64::try_from(self.inner.clock.now()).unwrap_or(i64::MAX);

@@ -48,6 +48,7 @@ mod builder;
 mod client;
 mod clock;
 mod closing;
+mod delivery;
 mod download;
 pub mod extract;
 mod fetch;
@@ -62,11 +63,11 @@ pub mod stderr_log;
 mod transport;
 
 pub use builder::ClientBuilder;
-pub use client::{prepare_out_dir, Client};
+pub use client::Client;
 pub use fetch::FetchOptions;
 pub use progress::{Progress, ProgressFn, PROGRESS_EVERY};
 pub use report::Report;
-pub use report_folder::{FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
+pub use report_folder::{prepare_out_dir, FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
 pub use settings::{Host, SettingValue};
 
 pub use qcc_radar_core::{

@@ -12,10 +12,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use qcc_radar_core::clock_skew::server_offset;
-use qcc_radar_core::{ApiRequest, Error, Result};
+use qcc_radar_core::{ApiRequest, BaseUrl, Error, Result, RetryPolicy};
 use reqwest::header::{CONTENT_TYPE, DATE};
 
-use crate::builder::Settings;
 use crate::clock::{unix_now, ServerClock};
 
 /// The most bytes read of an API answer; the real ones are a few hundred.
@@ -177,11 +176,26 @@ async fn send_once(
     })
 }
 
+/// What an API call needs besides the request, the HTTP client and the clock: where requests go
+/// (named in messages), how long one may take, how often a failed one is tried again, and
+/// whether a 115 teaches the server's clock.
+#[derive(Clone)]
+pub(crate) struct ApiSettings {
+    /// The base URL requests are built on.
+    pub(crate) base_url: BaseUrl,
+    /// Time allowed for one API request, answer included.
+    pub(crate) request_timeout: Duration,
+    /// The retries of requests that are safe to repeat (and of the download's resumptions).
+    pub(crate) retry: RetryPolicy,
+    /// Whether to learn the server's clock offset after a 115 answer and try once more.
+    pub(crate) skew_correction: bool,
+}
+
 /// Sends the request built by `build` (given a timespan) and parses the answer with `parse`,
 /// retrying as `repeat` allows.
 pub(crate) async fn call_api<T>(
     http: &ForkAwareHttp,
-    settings: &Settings,
+    settings: &ApiSettings,
     clock: &ServerClock,
     repeat: Repeat,
     build: impl Fn(u64) -> ApiRequest,
