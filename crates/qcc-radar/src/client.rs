@@ -20,7 +20,8 @@ use qcc_radar_core::{
 use crate::clock::ServerClock;
 use crate::closing::Closing;
 use crate::progress::{Progress, ProgressSink};
-use crate::transport::{call_api, random_unit, ApiSettings, ForkAwareHttp, Repeat};
+use crate::retry::{random_unit, Repeat};
+use crate::transport::{call_api, ApiSettings, ForkAwareHttp};
 
 /// The validated settings a client runs with (made by [`crate::ClientBuilder::build`]).
 #[derive(Clone)]

@@ -2,9 +2,11 @@
 //!
 //! The bytes go to a temporary file beside the target (same filesystem, so the final rename is
 //! atomic) in chunks, whatever the size. A cut connection resumes with a `Range` request when
-//! the storage honours it, else starts over. A link that has expired (its `Expires` is past, or
-//! the storage answers 403) is replaced through getReportInfo, which is free to repeat.
-//! Dropping the future deletes the temporary file.
+//! the storage honours it, else starts over, in `retry.rs`'s loop with the budget counted from
+//! the last attempt that made progress. A link that has expired (its `Expires` is past, or the
+//! storage answers 403) is replaced through getReportInfo, which is free to repeat (a
+//! [`LinkSource`]: the client, which this module does not know). Dropping the future deletes
+//! the temporary file.
 //!
 //! Disk work never runs on an async worker: a `write` can stall on a busy disk and the fsync of
 //! a 1 GiB archive takes seconds, and the bindings share one runtime, so a stalled worker would
@@ -21,7 +23,7 @@
 
 use std::io::{SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::Duration;
 
 use qcc_radar_core::{ArchiveLimits, Error, ErrorKind, OrderNo, ReportLink, Result, RetryPolicy};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
@@ -33,7 +35,8 @@ use crate::clock::ServerClock;
 use crate::local_fs::{io_error, start_writeback, with_umask_mode};
 use crate::progress::{Progress, ProgressSink};
 use crate::report_folder::ReportFolder;
-use crate::transport::{describe, random_unit, ForkAwareHttp};
+use crate::retry::{self, Budget, GaveUp, Job, Outcome};
+use crate::transport::{describe, ForkAwareHttp};
 
 /// Seconds of margin before `Expires` at which a link counts as expired.
 const EXPIRY_MARGIN_SECS: u64 = 5;
@@ -244,86 +247,43 @@ impl<L: LinkSource> Downloader<'_, L> {
                 "free space or fix the folder's permissions and run again",
             )
         })?;
-        let mut link = match link {
+        let link = match link {
             Some(l) => l,
             None => self.links.fresh_link(order_no).await?,
         };
-        let mut writer = PartWriter::new(part.as_file().try_clone().map_err(io_error)?);
-        let mut received: u64 = 0;
-        let mut total: Option<u64> = None;
-        let mut refreshes = 0u32;
-        // Retries are counted from the last attempt that made progress: a large or slow report that
-        // keeps arriving is resumed with `Range` however long it has run, and only a run of attempts
-        // that bring nothing new gives up (the retry policy's attempts and time, from then on).
-        let mut stalled_attempts = 0u32;
-        let mut stalled_since = Instant::now();
-        loop {
-            if link.is_expired(self.clock.now(), EXPIRY_MARGIN_SECS) {
-                if refreshes >= MAX_LINK_REFRESHES {
-                    return Err(Error::transport(format!(
-                    "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
+        let mut transfer = Transfer {
+            downloader: self,
+            order_no,
+            link,
+            writer: PartWriter::new(part.as_file().try_clone().map_err(io_error)?),
+            received: 0,
+            total: None,
+            refreshes: 0,
+        };
+        match retry::run(self.retry, &mut transfer).await {
+            Ok(()) => {}
+            Err(GaveUp {
+                error,
+                attempts,
+                spent: true,
+            }) => {
+                let received = transfer.received;
+                let got = match transfer.total {
+                    Some(t) => format!("{received} of {t} bytes had arrived"),
+                    None => format!("{received} bytes had arrived"),
+                };
+                return Err(error.context(format!(
+                    "downloading {order_no} made no progress in {attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
                 )));
-                }
-                refreshes += 1;
-                tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
-                link = self.links.fresh_link(order_no).await?;
-                continue;
             }
-            let before = received;
-            let outcome = self
-                .attempt(order_no, &link, &mut writer, &mut received, &mut total)
-                .await;
-            if received > before {
-                stalled_attempts = 0;
-                stalled_since = Instant::now();
-            }
-            match outcome {
-                Ok(()) => break,
-                Err(AttemptError::Fatal(e)) => return Err(e),
-                Err(AttemptError::LinkExpired) => {
-                    if refreshes >= MAX_LINK_REFRESHES {
-                        return Err(Error::new(
-                        ErrorKind::Transport,
-                        format!(
-                            "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
-                            refreshes + 1
-                        ),
-                    ));
-                    }
-                    refreshes += 1;
-                    tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
-                    link = self.links.fresh_link(order_no).await?;
-                }
-                Err(AttemptError::Retry(e)) => {
-                    stalled_attempts += 1;
-                    match self.retry.backoff(
-                        stalled_attempts,
-                        stalled_since.elapsed(),
-                        random_unit(),
-                    ) {
-                        Some(delay) => {
-                            tracing::warn!(order_no = %order_no, attempt = stalled_attempts, error = %e, received, "download interrupted; resuming");
-                            tokio::time::sleep(delay).await;
-                        }
-                        None => {
-                            let got = match total {
-                                Some(t) => format!("{received} of {t} bytes had arrived"),
-                                None => format!("{received} bytes had arrived"),
-                            };
-                            return Err(e.context(format!(
-                            "downloading {order_no} made no progress in {stalled_attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
-                        )));
-                        }
-                    }
-                }
-            }
+            Err(GaveUp { error, .. }) => return Err(error),
         }
-        writer.flush().await?;
+        transfer.writer.flush().await?;
         Ok(DownloadedArchive { part, final_path })
     }
 
     /// One GET of the link, resuming at `received` when it is not zero.
-    async fn attempt(
+    async fn get_once(
         &self,
         order_no: &OrderNo,
         link: &ReportLink,
@@ -453,6 +413,99 @@ impl<L: LinkSource> Downloader<'_, L> {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// One download, attempt by attempt, for [`retry::run`]. Attempts are counted from the last one
+/// that made progress: a large or slow report that keeps arriving is resumed with `Range`
+/// however long it has run, and only a run of attempts that bring nothing new gives up (the
+/// retry policy's attempts and time, from then on).
+struct Transfer<'d, 'a, L> {
+    downloader: &'d Downloader<'a, L>,
+    order_no: &'d OrderNo,
+    /// The link in hand.
+    link: ReportLink,
+    writer: PartWriter,
+    /// Bytes received so far (where a resumed GET starts).
+    received: u64,
+    /// The archive's size, when the storage said.
+    total: Option<u64>,
+    /// Links replaced so far, expired or refused.
+    refreshes: u32,
+}
+
+impl<L: LinkSource> Transfer<'_, '_, L> {
+    /// GETs the link, replacing it first when it has expired and again while the storage
+    /// refuses it (neither counts as an attempt, nor waits).
+    async fn get(&mut self) -> Outcome<()> {
+        let (downloader, order_no) = (self.downloader, self.order_no);
+        loop {
+            if self
+                .link
+                .is_expired(downloader.clock.now(), EXPIRY_MARGIN_SECS)
+            {
+                if self.refreshes >= MAX_LINK_REFRESHES {
+                    return Outcome::Stop(Error::transport(format!(
+                        "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
+                    )));
+                }
+                self.refreshes += 1;
+                tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
+                match downloader.links.fresh_link(order_no).await {
+                    Ok(link) => self.link = link,
+                    Err(e) => return Outcome::Stop(e),
+                }
+                continue;
+            }
+            let outcome = downloader
+                .get_once(
+                    order_no,
+                    &self.link,
+                    &mut self.writer,
+                    &mut self.received,
+                    &mut self.total,
+                )
+                .await;
+            match outcome {
+                Ok(()) => return Outcome::Done(()),
+                Err(AttemptError::Fatal(e)) => return Outcome::Stop(e),
+                Err(AttemptError::Retry(e)) => return Outcome::Retry(e),
+                Err(AttemptError::LinkExpired) => {
+                    if self.refreshes >= MAX_LINK_REFRESHES {
+                        return Outcome::Stop(Error::new(
+                            ErrorKind::Transport,
+                            format!(
+                                "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
+                                self.refreshes + 1
+                            ),
+                        ));
+                    }
+                    self.refreshes += 1;
+                    tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
+                    match downloader.links.fresh_link(order_no).await {
+                        Ok(link) => self.link = link,
+                        Err(e) => return Outcome::Stop(e),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<L: LinkSource> Job for Transfer<'_, '_, L> {
+    type Output = ();
+
+    async fn attempt(&mut self, budget: &mut Budget) -> Outcome<()> {
+        let before = self.received;
+        let outcome = self.get().await;
+        if self.received > before {
+            budget.restart();
+        }
+        outcome
+    }
+
+    fn retrying(&self, error: &Error, attempt: u32, _delay: Duration) {
+        tracing::warn!(order_no = %self.order_no, attempt, %error, received = self.received, "download interrupted; resuming");
     }
 }
 

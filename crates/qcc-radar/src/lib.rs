@@ -57,6 +57,7 @@ mod local_fs;
 mod progress;
 mod report;
 mod report_folder;
+mod retry;
 pub mod settings;
 #[cfg(feature = "stderr-log")]
 pub mod stderr_log;
