@@ -30,7 +30,7 @@ use crate::clock::unix_now;
 use crate::ledger::{Ledger, LedgerKey, LedgerState};
 use crate::report::Report;
 use crate::report_folder::{FolderLock, ReportFolder};
-use crate::settings::Host;
+use crate::settings::{self, rule_error, Host, Parsed, Rule, Scope, SettingValue};
 
 /// How far back an order that was never downloaded is still worth a warning (45 days: past
 /// that, QCC has likely dropped the report).
@@ -76,6 +76,28 @@ impl FetchOptions {
     pub fn order_no(mut self, order_no: OrderNo) -> Self {
         self.order_no = Some(order_no);
         self
+    }
+
+    /// Sets the fetch option `name` (`timeout`, `new_order`, `order_no`, spelled as `host`
+    /// spells them) from a host value, with the same messages as the client's settings.
+    /// [`FetchOptions::check`] applies the rules between them.
+    pub fn set(mut self, host: Host, name: &str, value: impl Into<SettingValue>) -> Result<Self> {
+        let (setting, value) = settings::parse(host, Scope::Fetch, name, value.into())?;
+        match (setting.name, value) {
+            ("timeout", Parsed::Duration(d)) => self.timeout = Some(d),
+            ("new_order", Parsed::Bool(on)) => self.new_order = on,
+            ("order_no", Parsed::Text(t)) => self.order_no = Some(OrderNo::new(t)?),
+            (other, value) => unreachable!("fetch option {other} ({value:?}) is not mapped"),
+        }
+        Ok(self)
+    }
+
+    /// Checks the rules between options: `new_order` and `order_no` exclude each other.
+    pub fn check(&self, host: Host) -> Result<()> {
+        if self.new_order && self.order_no.is_some() {
+            return Err(rule_error(host, Rule::Excludes("new_order", "order_no")));
+        }
+        Ok(())
     }
 }
 
