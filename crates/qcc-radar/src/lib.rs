@@ -40,6 +40,35 @@
 //! Node bindings) call `stderr_log::init_from_env` (cargo feature `stderr-log`), which writes
 //! them to stderr when `QCC_RADAR_LOG` (`debug`, `trace`, or filter directives) or `RUST_LOG`
 //! is set, and does nothing otherwise.
+//!
+//! # Layout
+//!
+//! Each module has one job, and uses only modules further down this list, never one above it.
+//! A lower module that needs something of a higher one takes it as an argument or as a small
+//! trait it defines itself: the download gets its fresh links from a `LinkSource` (the client)
+//! and reports to a `ProgressSink`, the API calls take their own `ApiSettings`, not the
+//! client's.
+//!
+//! ```text
+//! module          its job                                         uses
+//! blocking        the client for callers without a runtime        builder, client
+//! builder         settings by setter or by name → a Client        client, transport, settings, progress
+//! fetch           the whole flow, backed by the order ledger      client, delivery*, ledger, report_folder, settings, clock
+//! delivery        a made report onto disk, both names at once     client, download, extract, report_folder, local_fs
+//! client          Client: its state; order, ask, wait             transport, retry, closing, progress, clock
+//! download        the archive's bytes: streamed, resumed          transport, retry, report_folder, local_fs, progress, clock
+//! extract         a hostile zip into a staging folder             report_folder, local_fs, progress
+//! ledger          the order ledger file                           report_folder, local_fs, clock
+//! transport       signed API calls over HTTP, fork-aware client   retry, clock
+//! report_folder   every name in an output folder, its lock        report
+//! retry           one retry loop: attempts, back-off, budget      -
+//! local_fs        io errors, fsync of folders, write-back, modes  -
+//! clock, closing, progress, report, settings, stderr_log          -
+//! ```
+//!
+//! `Client`'s methods are spread by job (`client.rs`, `delivery.rs`, `fetch.rs`, and
+//! `Client::builder` in `builder.rs`); `*` marks such a use: fetch calls delivery's
+//! `download_locked`.
 
 #![warn(missing_docs)]
 
