@@ -50,20 +50,28 @@
 //! client's.
 //!
 //! ```text
-//! module          its job                                         uses
-//! blocking        the client for callers without a runtime        builder, client
-//! builder         settings by setter or by name → a Client        client, transport, settings, progress
-//! fetch           the whole flow, backed by the order ledger      client, delivery*, ledger, report_folder, settings, clock
-//! delivery        a made report onto disk, both names at once     client, download, extract, report_folder, local_fs
-//! client          Client: its state; order, ask, wait             transport, retry, closing, progress, clock
-//! download        the archive's bytes: streamed, resumed          transport, retry, report_folder, local_fs, progress, clock
-//! extract         a hostile zip into a staging folder             report_folder, local_fs, progress
-//! ledger          the order ledger file                           report_folder, local_fs, clock
-//! transport       signed API calls over HTTP, fork-aware client   retry, clock
-//! report_folder   every name in an output folder, its lock        report
-//! retry           one retry loop: attempts, back-off, budget      -
-//! local_fs        io errors, fsync of folders, write-back, modes  -
-//! clock, closing, progress, report, settings, stderr_log          -
+//! module         job                                   uses
+//! blocking       the client without an async runtime   builder, client
+//! builder        setters or names → a Client           client, transport, settings, progress
+//! fetch          the whole flow, ledger-backed         client, delivery*, ledger, report_folder,
+//!                                                      settings, clock
+//! delivery       a made report onto disk, atomically   client, download, extract, report_folder,
+//!                                                      local_fs
+//! client         Client's state; order, ask, wait      transport, retry, closing, progress, clock
+//! download       the archive's bytes, resumable        transport, retry, report_folder, local_fs,
+//!                                                      progress, clock
+//! extract        a hostile zip into a staging folder   report_folder, local_fs, progress
+//! ledger         the order ledger's file               report_folder, local_fs, clock
+//! transport      signed API calls; the HTTP client     retry, clock
+//! report_folder  an output folder's names and lock     report
+//! retry          one retry loop: attempts, back-off    -
+//! local_fs       io errors, fsync, write-back, modes   -
+//! clock          the wall clock, the server's offset   -
+//! closing        close: cancel what runs, refuse later -
+//! progress       progress events, thinned              -
+//! report         a report on disk (plain data)         -
+//! settings       the settings table and its parsing    -
+//! stderr_log     opt-in diagnostics on stderr          -
 //! ```
 //!
 //! `Client`'s methods are spread by job (`client.rs`, `delivery.rs`, `fetch.rs`, and

@@ -14,7 +14,7 @@ use std::path::Path;
 use qcc_radar_core::{Error, ErrorKind};
 
 /// A local file-system failure of the download or the extraction, as an `io` error; the client
-/// adds the folder, the order and the next step (`client::in_folder`).
+/// adds the folder, the order and the next step (`delivery::in_folder`).
 pub(crate) fn io_error(e: std::io::Error) -> Error {
     let what = match e.raw_os_error() {
         Some(28) => "the disk is full",

@@ -62,7 +62,7 @@ pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Where a client's progress events go: its callback, if any, through one [`Throttle`] shared
 /// by every clone of the client. Cheap to clone, so a blocking thread (the extraction) can take
 /// one along.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct ProgressSink {
     callback: Option<ProgressFn>,
     throttle: Arc<Throttle>,
