@@ -17,10 +17,10 @@ use qcc_radar_core::{
     DEFAULT_BASE_URL, VERSION,
 };
 
-use crate::client::Client;
-use crate::progress::ProgressFn;
-use crate::settings::{rule_error, Host, Rule};
-use crate::transport::HttpFactory;
+use crate::client::{Client, Settings};
+use crate::progress::{ProgressFn, ProgressSink};
+use crate::settings::{self, rule_error, Host, Parsed, Rule, Scope, SettingValue};
+use crate::transport::{ApiSettings, ForkAwareHttp, HttpFactory};
 
 /// Builds a [`Client`]. Unset credentials and base URL come from the environment.
 #[derive(Clone, Default)]
@@ -48,22 +48,6 @@ pub struct ClientBuilder {
     pub(crate) named: Vec<&'static str>,
 }
 
-/// The validated settings a client runs with.
-#[derive(Clone)]
-pub(crate) struct Settings {
-    pub(crate) credentials: Credentials,
-    pub(crate) base_url: BaseUrl,
-    pub(crate) request_timeout: Duration,
-    pub(crate) wait_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) poll: PollSchedule,
-    pub(crate) limits: ArchiveLimits,
-    pub(crate) skew_correction: bool,
-    pub(crate) progress: Option<ProgressFn>,
-    /// The password of encrypted archives when getReportInfo gives none.
-    pub(crate) unzip_password: Option<UnzipPassword>,
-}
-
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -75,6 +59,18 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("unzip_password", &self.unzip_password)
             .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; unset values fall back to the environment.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `QCC_APP_KEY`, `QCC_SECRET_KEY` and `QCC_BASE_URL`.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::new().build()
     }
 }
 
@@ -209,6 +205,75 @@ impl ClientBuilder {
         self.on_progress(Arc::new(f))
     }
 
+    /// Sets the client setting `name` (spelled as `host` spells it, or canonically) from a
+    /// host value: every binding's one way in. A value of the wrong kind (text for a count, a
+    /// negative or non-finite time) is a `config` error naming the setting; range rules
+    /// (`max_attempts` at least 1, `poll_max` not below `poll_initial`, …) are checked by
+    /// [`ClientBuilder::build`], which names settings in the spelling of the last `host` given.
+    pub fn set(mut self, host: Host, name: &str, value: impl Into<SettingValue>) -> Result<Self> {
+        let (setting, value) = settings::parse(host, Scope::Client, name, value.into())?;
+        self.host = host;
+        if !self.named.contains(&setting.name) {
+            self.named.push(setting.name);
+        }
+        let given = |other: &str| self.named.contains(&other);
+        let (cap_given, base_given) = (given("retry_cap"), given("retry_base"));
+        let (max_given, initial_given) = (given("poll_max"), given("poll_initial"));
+        Ok(match (setting.name, value) {
+            ("connect_timeout", Parsed::Duration(d)) => self.connect_timeout(d),
+            ("request_timeout", Parsed::Duration(d)) => self.request_timeout(d),
+            ("read_timeout", Parsed::Duration(d)) => self.read_timeout(d),
+            ("wait_timeout", Parsed::Duration(d)) => self.wait_timeout(d),
+            // One of a pair given alone moves the other's default with it.
+            ("retry_base", Parsed::Duration(d)) => self.edit_retry(|r| {
+                r.base = d;
+                if !cap_given {
+                    r.cap = r.cap.max(d);
+                }
+            }),
+            ("retry_cap", Parsed::Duration(d)) => self.edit_retry(|r| {
+                r.cap = d;
+                if !base_given {
+                    r.base = r.base.min(d);
+                }
+            }),
+            ("retry_budget", Parsed::Duration(d)) => self.edit_retry(|r| r.max_elapsed = d),
+            ("poll_initial", Parsed::Duration(d)) => self.edit_poll(|p| {
+                p.initial = d;
+                if !max_given {
+                    p.max = p.max.max(d);
+                }
+            }),
+            ("poll_max", Parsed::Duration(d)) => self.edit_poll(|p| {
+                p.max = d;
+                if !initial_given {
+                    p.initial = p.initial.min(d);
+                }
+            }),
+            ("max_attempts", Parsed::Whole(n)) => {
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                self.edit_retry(|r| r.max_attempts = n)
+            }
+            ("max_archive_entries", Parsed::Whole(n)) => self.edit_limits(|l| l.max_entries = n),
+            ("max_archive_entry_bytes", Parsed::Whole(n)) => {
+                self.edit_limits(|l| l.max_entry_bytes = n)
+            }
+            ("max_archive_bytes", Parsed::Whole(n)) => self.edit_limits(|l| l.max_total_bytes = n),
+            ("max_archive_ratio", Parsed::Whole(n)) => self.edit_limits(|l| l.max_ratio = n),
+            ("poll_factor", Parsed::Number(x)) => self.edit_poll(|p| p.factor = x),
+            ("poll_jitter", Parsed::Number(x)) => self.edit_poll(|p| p.jitter = x),
+            ("clock_skew_correction", Parsed::Bool(on)) => self.clock_skew_correction(on),
+            ("app_key", Parsed::Text(t)) => self.app_key(t),
+            ("secret_key", Parsed::Text(t)) => self.secret_key(t),
+            ("base_url", Parsed::Text(t)) => self.base_url(t),
+            ("ca_file", Parsed::Text(t)) => self.ca_file(t),
+            ("proxy", Parsed::Text(t)) => self.proxy(t),
+            ("user_agent_suffix", Parsed::Text(t)) => self.user_agent_suffix(t),
+            ("unzip_password", Parsed::Text(t)) => self.unzip_password(t),
+            (other, value) => unreachable!("setting {other} ({value:?}) is not mapped"),
+        })
+    }
+
     /// Checks every rule between and within settings, naming them as `self.host` spells them.
     fn check_rules(&self) -> Result<()> {
         let fail = |rule| Err(rule_error(self.host, rule));
@@ -307,16 +372,22 @@ impl ClientBuilder {
         };
         let settings = Settings {
             credentials,
-            base_url,
-            request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(30)),
+            api: ApiSettings {
+                base_url,
+                request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(30)),
+                retry: self.retry.unwrap_or_default(),
+                skew_correction: self.skew_correction.unwrap_or(true),
+            },
             wait_timeout: self.wait_timeout.unwrap_or(Duration::from_secs(30 * 60)),
-            retry: self.retry.unwrap_or_default(),
             poll: self.poll.unwrap_or_default(),
             limits: self.limits.unwrap_or_default(),
-            skew_correction: self.skew_correction.unwrap_or(true),
-            progress: self.progress,
             unzip_password: self.unzip_password,
         };
-        Client::from_parts(settings, factory)
+        let http = ForkAwareHttp::new(factory)?;
+        Ok(Client::from_parts(
+            settings,
+            http,
+            ProgressSink::new(self.progress),
+        ))
     }
 }

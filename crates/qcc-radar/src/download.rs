@@ -2,9 +2,11 @@
 //!
 //! The bytes go to a temporary file beside the target (same filesystem, so the final rename is
 //! atomic) in chunks, whatever the size. A cut connection resumes with a `Range` request when
-//! the storage honours it, else starts over. A link that has expired (its `Expires` is past, or
-//! the storage answers 403) is replaced through getReportInfo, which is free to repeat.
-//! Dropping the future deletes the temporary file.
+//! the storage honours it, else starts over, in `retry.rs`'s loop with the budget counted from
+//! the last attempt that made progress. A link that has expired (its `Expires` is past, or the
+//! storage answers 403) is replaced through getReportInfo, which is free to repeat (a
+//! [`LinkSource`]: the client, which this module does not know). Dropping the future deletes
+//! the temporary file.
 //!
 //! Disk work never runs on an async worker: a `write` can stall on a busy disk and the fsync of
 //! a 1 GiB archive takes seconds, and the bindings share one runtime, so a stalled worker would
@@ -14,25 +16,27 @@
 //! so the disk writes while the network still delivers and the final fsync has less left to do
 //! (nothing much when the disk keeps up with the network).
 //!
-//! [`download_archive`] returns the complete, length-checked but not yet durable
+//! [`Downloader::download`] returns the complete, length-checked but not yet durable
 //! [`DownloadedArchive`]; the caller fsyncs it (concurrently with the extraction, which reads the
 //! temporary file) and renames it to `<orderNo>.zip` only after the fsync: never a
 //! half-written or not-yet-durable archive under its final name.
 
 use std::io::{SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::Duration;
 
-use qcc_radar_core::{Error, ErrorKind, OrderNo, ReportLink, ReportStatus, Result};
+use qcc_radar_core::{ArchiveLimits, Error, ErrorKind, OrderNo, ReportLink, Result, RetryPolicy};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use tempfile::NamedTempFile;
 use tokio::task::JoinHandle;
 
-use crate::client::{report_failed, Client};
-use crate::progress::Progress;
+use crate::clock::ServerClock;
+use crate::local_fs::{io_error, start_writeback, with_umask_mode};
+use crate::progress::{Progress, ProgressSink};
 use crate::report_folder::ReportFolder;
-use crate::transport::{describe, random_unit};
+use crate::retry::{self, Budget, GaveUp, Job, Outcome};
+use crate::transport::{describe, ForkAwareHttp};
 
 /// Seconds of margin before `Expires` at which a link counts as expired.
 const EXPIRY_MARGIN_SECS: u64 = 5;
@@ -49,21 +53,22 @@ enum AttemptError {
     Fatal(Error),
 }
 
-/// Gets a fresh `S` link for `order_no`.
-async fn fresh_link(client: &Client, order_no: &OrderNo) -> Result<ReportLink> {
-    let info = client.report_info(order_no).await?;
-    match info.status {
-        ReportStatus::Succeeded => info
-            .link
-            .ok_or_else(|| Error::transport(format!("getReportInfo gave no link for {order_no}"))),
-        ReportStatus::Failed => Err(report_failed(order_no)),
-        ReportStatus::Pending => Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!(
-                "report {order_no} is not ready yet (status P); wait for it before downloading"
-            ),
-        )),
-    }
+/// Where a new link comes from when the one in hand has expired or is refused: getReportInfo,
+/// which is free to repeat (the client, in `delivery.rs`).
+pub(crate) trait LinkSource {
+    /// A fresh `S` link for `order_no`.
+    async fn fresh_link(&self, order_no: &OrderNo) -> Result<ReportLink>;
+}
+
+/// What a download needs of the client: the HTTP client, the clock a link's expiry is read on,
+/// the retry policy, the size limit, where progress goes and where new links come from.
+pub(crate) struct Downloader<'a, L> {
+    pub(crate) http: &'a ForkAwareHttp,
+    pub(crate) clock: &'a ServerClock,
+    pub(crate) retry: &'a RetryPolicy,
+    pub(crate) limits: &'a ArchiveLimits,
+    pub(crate) progress: &'a ProgressSink,
+    pub(crate) links: &'a L,
 }
 
 /// A downloaded archive: every byte written to its temporary file and checked against
@@ -213,40 +218,6 @@ impl PartWriter {
     }
 }
 
-/// Starts (does not wait for) the write-back of `len` bytes at `offset`, so the disk works
-/// while the network delivers; the final fsync is what makes them durable. Best effort.
-#[cfg(target_os = "linux")]
-pub(crate) fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    let (Ok(offset), Ok(len)) = (
-        libc::off64_t::try_from(offset),
-        libc::off64_t::try_from(len),
-    ) else {
-        return;
-    };
-    // SAFETY: a plain syscall on a descriptor `file` keeps open for the call's length.
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
-    }
-}
-
-/// Elsewhere the final fsync writes everything.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
-
-/// Asks for `mode` less the umask (the kernel applies it), as a plain `File::create` (0666) or
-/// `create_dir` (0777) would, instead of a temporary file's owner-only 0600/0700: the kept
-/// archive and the extracted report get the permissions the user's other files get.
-pub(crate) fn with_umask_mode(builder: &mut tempfile::Builder<'_, '_>, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = (builder, mode);
-}
-
 fn join_error(e: tokio::task::JoinError) -> Error {
     Error::new(
         ErrorKind::Internal,
@@ -254,157 +225,108 @@ fn join_error(e: tokio::task::JoinError) -> Error {
     )
 }
 
-/// Downloads the archive of `order_no` into a temporary file in `out_dir`, starting from `link`
-/// when given. The result is complete and length-checked; the caller fsyncs and persists it.
-pub(crate) async fn download_archive(
-    client: &Client,
-    order_no: &OrderNo,
-    out_dir: &Path,
-    link: Option<ReportLink>,
-) -> Result<DownloadedArchive> {
-    let settings = &client.inner.settings;
-    let final_path = out_dir.join(format!("{order_no}.zip"));
-    let prefix = ReportFolder::part_prefix(order_no);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    with_umask_mode(&mut builder, 0o666);
-    let part = builder.tempfile_in(out_dir).map_err(|e| {
-        Error::io(
-            "create the download's temporary file in",
-            out_dir,
-            &e,
-            "free space or fix the folder's permissions and run again",
-        )
-    })?;
-    let mut link = match link {
-        Some(l) => l,
-        None => fresh_link(client, order_no).await?,
-    };
-    let mut writer = PartWriter::new(part.as_file().try_clone().map_err(io_error)?);
-    let mut received: u64 = 0;
-    let mut total: Option<u64> = None;
-    let mut refreshes = 0u32;
-    // Retries are counted from the last attempt that made progress: a large or slow report that
-    // keeps arriving is resumed with `Range` however long it has run, and only a run of attempts
-    // that bring nothing new gives up (the retry policy's attempts and time, from then on).
-    let mut stalled_attempts = 0u32;
-    let mut stalled_since = Instant::now();
-    loop {
-        if link.is_expired(client.inner.clock.now(), EXPIRY_MARGIN_SECS) {
-            if refreshes >= MAX_LINK_REFRESHES {
-                return Err(Error::transport(format!(
-                    "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
+impl<L: LinkSource> Downloader<'_, L> {
+    /// Downloads the archive of `order_no` into a temporary file in `out_dir`, starting from `link`
+    /// when given. The result is complete and length-checked; the caller fsyncs and persists it.
+    pub(crate) async fn download(
+        &self,
+        order_no: &OrderNo,
+        out_dir: &Path,
+        link: Option<ReportLink>,
+    ) -> Result<DownloadedArchive> {
+        let final_path = out_dir.join(format!("{order_no}.zip"));
+        let prefix = ReportFolder::part_prefix(order_no);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        with_umask_mode(&mut builder, 0o666);
+        let part = builder.tempfile_in(out_dir).map_err(|e| {
+            Error::io(
+                "create the download's temporary file in",
+                out_dir,
+                &e,
+                "free space or fix the folder's permissions and run again",
+            )
+        })?;
+        let link = match link {
+            Some(l) => l,
+            None => self.links.fresh_link(order_no).await?,
+        };
+        let mut transfer = Transfer {
+            downloader: self,
+            order_no,
+            link,
+            writer: PartWriter::new(part.as_file().try_clone().map_err(io_error)?),
+            received: 0,
+            total: None,
+            refreshes: 0,
+        };
+        match retry::run(self.retry, &mut transfer).await {
+            Ok(()) => {}
+            Err(GaveUp {
+                error,
+                attempts,
+                spent: true,
+            }) => {
+                let received = transfer.received;
+                let got = match transfer.total {
+                    Some(t) => format!("{received} of {t} bytes had arrived"),
+                    None => format!("{received} bytes had arrived"),
+                };
+                return Err(error.context(format!(
+                    "downloading {order_no} made no progress in {attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
                 )));
             }
-            refreshes += 1;
-            tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
-            link = fresh_link(client, order_no).await?;
-            continue;
+            Err(GaveUp { error, .. }) => return Err(error),
         }
-        let before = received;
-        let outcome = attempt_download(
-            client,
-            order_no,
-            &link,
-            &mut writer,
-            &mut received,
-            &mut total,
-        )
-        .await;
-        if received > before {
-            stalled_attempts = 0;
-            stalled_since = Instant::now();
-        }
-        match outcome {
-            Ok(()) => break,
-            Err(AttemptError::Fatal(e)) => return Err(e),
-            Err(AttemptError::LinkExpired) => {
-                if refreshes >= MAX_LINK_REFRESHES {
-                    return Err(Error::new(
-                        ErrorKind::Transport,
-                        format!(
-                            "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
-                            refreshes + 1
-                        ),
-                    ));
-                }
-                refreshes += 1;
-                tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
-                link = fresh_link(client, order_no).await?;
-            }
-            Err(AttemptError::Retry(e)) => {
-                stalled_attempts += 1;
-                match settings.retry.backoff(
-                    stalled_attempts,
-                    stalled_since.elapsed(),
-                    random_unit(),
-                ) {
-                    Some(delay) => {
-                        tracing::warn!(order_no = %order_no, attempt = stalled_attempts, error = %e, received, "download interrupted; resuming");
-                        tokio::time::sleep(delay).await;
-                    }
-                    None => {
-                        let got = match total {
-                            Some(t) => format!("{received} of {t} bytes had arrived"),
-                            None => format!("{received} bytes had arrived"),
-                        };
-                        return Err(e.context(format!(
-                            "downloading {order_no} made no progress in {stalled_attempts} attempt(s) in a row ({got}); the order is kept: run the same fetch or download again to download it again (no new order is placed)"
-                        )));
-                    }
-                }
-            }
-        }
+        transfer.writer.flush().await?;
+        Ok(DownloadedArchive { part, final_path })
     }
-    writer.flush().await?;
-    Ok(DownloadedArchive { part, final_path })
-}
 
-/// One GET of the link, resuming at `received` when it is not zero.
-async fn attempt_download(
-    client: &Client,
-    order_no: &OrderNo,
-    link: &ReportLink,
-    writer: &mut PartWriter,
-    received: &mut u64,
-    total: &mut Option<u64>,
-) -> std::result::Result<(), AttemptError> {
-    let limits = &client.inner.settings.limits;
-    let mut req = client.inner.http.get().get(link.expose());
-    if *received > 0 {
-        req = req.header(RANGE, format!("bytes={}-", *received));
-    }
-    let mut resp = req.send().await.map_err(|e| {
-        AttemptError::Retry(Error::transport(format!(
-            "cannot reach the report storage {}: {}",
-            link.redacted(),
-            describe(e)
-        )))
-    })?;
-    let status = resp.status();
-    if status == StatusCode::FORBIDDEN {
-        return Err(AttemptError::LinkExpired);
-    }
-    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(AttemptError::Retry(Error::transport(format!(
-            "the report storage answered HTTP {status} for {}",
-            link.redacted()
-        ))));
-    }
-    if status == StatusCode::RANGE_NOT_SATISFIABLE {
-        // Our partial file does not fit the object any more: start over.
-        reset(writer, received).await.map_err(AttemptError::Fatal)?;
-        return Err(AttemptError::Retry(Error::transport(
-            "the storage could not resume the download; starting over",
-        )));
-    }
-    let header_u64 = |name| {
-        resp.headers()
-            .get(name)
-            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-            .map(str::to_string)
-    };
-    match status {
+    /// One GET of the link, resuming at `received` when it is not zero.
+    async fn get_once(
+        &self,
+        order_no: &OrderNo,
+        link: &ReportLink,
+        writer: &mut PartWriter,
+        received: &mut u64,
+        total: &mut Option<u64>,
+    ) -> std::result::Result<(), AttemptError> {
+        let limits = self.limits;
+        let mut req = self.http.get().get(link.expose());
+        if *received > 0 {
+            req = req.header(RANGE, format!("bytes={}-", *received));
+        }
+        let mut resp = req.send().await.map_err(|e| {
+            AttemptError::Retry(Error::transport(format!(
+                "cannot reach the report storage {}: {}",
+                link.redacted(),
+                describe(e)
+            )))
+        })?;
+        let status = resp.status();
+        if status == StatusCode::FORBIDDEN {
+            return Err(AttemptError::LinkExpired);
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(AttemptError::Retry(Error::transport(format!(
+                "the report storage answered HTTP {status} for {}",
+                link.redacted()
+            ))));
+        }
+        if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            // Our partial file does not fit the object any more: start over.
+            reset(writer, received).await.map_err(AttemptError::Fatal)?;
+            return Err(AttemptError::Retry(Error::transport(
+                "the storage could not resume the download; starting over",
+            )));
+        }
+        let header_u64 = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        match status {
         StatusCode::OK => {
             if *received > 0 {
                 tracing::info!(order_no = %order_no, "storage ignored the Range request; starting over");
@@ -443,53 +365,147 @@ async fn attempt_download(
             ))))
         }
     }
-    if let Some(t) = *total {
-        if t > limits.max_total_bytes {
-            return Err(AttemptError::Fatal(Error::archive(format!(
-                "the report archive is {t} bytes, more than the limit of {}; refused",
-                limits.max_total_bytes
-            ))));
+        if let Some(t) = *total {
+            if t > limits.max_total_bytes {
+                return Err(AttemptError::Fatal(Error::archive(format!(
+                    "the report archive is {t} bytes, more than the limit of {}; refused",
+                    limits.max_total_bytes
+                ))));
+            }
         }
-    }
-    loop {
-        let chunk = match resp.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(AttemptError::Retry(Error::transport(format!(
-                    "the download of {order_no} was cut after {} bytes: {}",
-                    *received,
-                    describe(e)
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(AttemptError::Retry(Error::transport(format!(
+                        "the download of {order_no} was cut after {} bytes: {}",
+                        *received,
+                        describe(e)
+                    ))))
+                }
+            };
+            let len = chunk.len() as u64;
+            writer.write(&chunk).await.map_err(AttemptError::Fatal)?;
+            *received += len;
+            if *received > limits.max_total_bytes {
+                return Err(AttemptError::Fatal(Error::archive(format!(
+                    "the report archive grew past the limit of {} bytes; refused",
+                    limits.max_total_bytes
+                ))));
+            }
+            self.progress.emit(Progress::Downloading {
+                order_no: order_no.clone(),
+                received: *received,
+                total: *total,
+            });
+        }
+        match *total {
+            Some(t) if *received < t => Err(AttemptError::Retry(Error::transport(format!(
+                "the download of {order_no} ended after {} of {t} bytes",
+                *received
+            )))),
+            Some(t) if *received > t => {
+                reset(writer, received).await.map_err(AttemptError::Fatal)?;
+                Err(AttemptError::Retry(Error::transport(format!(
+                    "the storage sent more than the {t} bytes it announced; starting over"
                 ))))
             }
-        };
-        let len = chunk.len() as u64;
-        writer.write(&chunk).await.map_err(AttemptError::Fatal)?;
-        *received += len;
-        if *received > limits.max_total_bytes {
-            return Err(AttemptError::Fatal(Error::archive(format!(
-                "the report archive grew past the limit of {} bytes; refused",
-                limits.max_total_bytes
-            ))));
+            _ => Ok(()),
         }
-        client.emit(Progress::Downloading {
-            order_no: order_no.clone(),
-            received: *received,
-            total: *total,
-        });
     }
-    match *total {
-        Some(t) if *received < t => Err(AttemptError::Retry(Error::transport(format!(
-            "the download of {order_no} ended after {} of {t} bytes",
-            *received
-        )))),
-        Some(t) if *received > t => {
-            reset(writer, received).await.map_err(AttemptError::Fatal)?;
-            Err(AttemptError::Retry(Error::transport(format!(
-                "the storage sent more than the {t} bytes it announced; starting over"
-            ))))
+}
+
+/// One download, attempt by attempt, for [`retry::run`]. Attempts are counted from the last one
+/// that made progress: a large or slow report that keeps arriving is resumed with `Range`
+/// however long it has run, and only a run of attempts that bring nothing new gives up (the
+/// retry policy's attempts and time, from then on).
+struct Transfer<'d, 'a, L> {
+    downloader: &'d Downloader<'a, L>,
+    order_no: &'d OrderNo,
+    /// The link in hand.
+    link: ReportLink,
+    writer: PartWriter,
+    /// Bytes received so far (where a resumed GET starts).
+    received: u64,
+    /// The archive's size, when the storage said.
+    total: Option<u64>,
+    /// Links replaced so far, expired or refused.
+    refreshes: u32,
+}
+
+impl<L: LinkSource> Transfer<'_, '_, L> {
+    /// GETs the link, replacing it first when it has expired and again while the storage
+    /// refuses it (neither counts as an attempt, nor waits).
+    async fn get(&mut self) -> Outcome<()> {
+        let (downloader, order_no) = (self.downloader, self.order_no);
+        loop {
+            if self
+                .link
+                .is_expired(downloader.clock.now(), EXPIRY_MARGIN_SECS)
+            {
+                if self.refreshes >= MAX_LINK_REFRESHES {
+                    return Outcome::Stop(Error::transport(format!(
+                        "every link getReportInfo gave for {order_no} had expired; check this computer's clock, then run again (the order is kept)"
+                    )));
+                }
+                self.refreshes += 1;
+                tracing::info!(order_no = %order_no, "report link expired; asking for a new one");
+                match downloader.links.fresh_link(order_no).await {
+                    Ok(link) => self.link = link,
+                    Err(e) => return Outcome::Stop(e),
+                }
+                continue;
+            }
+            let outcome = downloader
+                .get_once(
+                    order_no,
+                    &self.link,
+                    &mut self.writer,
+                    &mut self.received,
+                    &mut self.total,
+                )
+                .await;
+            match outcome {
+                Ok(()) => return Outcome::Done(()),
+                Err(AttemptError::Fatal(e)) => return Outcome::Stop(e),
+                Err(AttemptError::Retry(e)) => return Outcome::Retry(e),
+                Err(AttemptError::LinkExpired) => {
+                    if self.refreshes >= MAX_LINK_REFRESHES {
+                        return Outcome::Stop(Error::new(
+                            ErrorKind::Transport,
+                            format!(
+                                "the storage refused the report link for {order_no} {} times, even after refreshing it; check this computer's clock, then run again (the order is kept)",
+                                self.refreshes + 1
+                            ),
+                        ));
+                    }
+                    self.refreshes += 1;
+                    tracing::info!(order_no = %order_no, "storage refused the link (403); asking for a new one");
+                    match downloader.links.fresh_link(order_no).await {
+                        Ok(link) => self.link = link,
+                        Err(e) => return Outcome::Stop(e),
+                    }
+                }
+            }
         }
-        _ => Ok(()),
+    }
+}
+
+impl<L: LinkSource> Job for Transfer<'_, '_, L> {
+    type Output = ();
+
+    async fn attempt(&mut self, budget: &mut Budget) -> Outcome<()> {
+        let before = self.received;
+        let outcome = self.get().await;
+        if self.received > before {
+            budget.restart();
+        }
+        outcome
+    }
+
+    fn retrying(&self, error: &Error, attempt: u32, _delay: Duration) {
+        tracing::warn!(order_no = %self.order_no, attempt, %error, received = self.received, "download interrupted; resuming");
     }
 }
 
@@ -506,20 +522,6 @@ async fn reset(writer: &mut PartWriter, received: &mut u64) -> Result<()> {
     writer.reset().await?;
     *received = 0;
     Ok(())
-}
-
-/// A local file-system failure of the download or the extraction, as an `io` error; the client
-/// adds the folder, the order and the next step (`client::in_folder`).
-pub(crate) fn io_error(e: std::io::Error) -> Error {
-    let what = match e.raw_os_error() {
-        Some(28) => "the disk is full",
-        Some(122) => "the disk quota is exceeded",
-        Some(27) => "the file would be larger than this process may write (`ulimit -f`)",
-        Some(30) => "the file system is read-only",
-        _ if e.kind() == std::io::ErrorKind::PermissionDenied => "permission denied",
-        _ => "a disk write failed",
-    };
-    Error::new(ErrorKind::Io, format!("{what}: {e}"))
 }
 
 #[cfg(test)]

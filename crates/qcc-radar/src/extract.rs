@@ -31,10 +31,9 @@ use qcc_radar_core::{
     UnzipPassword,
 };
 
-use crate::client::Client;
-use crate::download::{io_error, start_writeback, with_umask_mode};
-use crate::progress::Progress;
-use crate::report_folder::{sync_dir, ReportFolder, OLD_EXTRACTION_PREFIX};
+use crate::local_fs::{io_error, start_writeback, sync_dir, with_umask_mode};
+use crate::progress::{Progress, ProgressSink};
+use crate::report_folder::{ReportFolder, OLD_EXTRACTION_PREFIX};
 
 /// Sets the flag when dropped, so a cancelled future stops the blocking extraction.
 struct CancelOnDrop(Arc<AtomicBool>);
@@ -132,10 +131,12 @@ pub(crate) fn password_error(
 }
 
 /// Extracts the opened `archive` into a temporary folder in `out_dir` on a blocking thread, with
-/// the checks of [`extract_zip`], trying `passwords` in turn on encrypted entries. Dropping the
-/// future stops the extraction and removes the folder.
+/// the checks of [`extract_zip`] against `limits`, trying `passwords` in turn on encrypted
+/// entries and telling `progress` each entry done. Dropping the future stops the extraction and
+/// removes the folder.
 pub(crate) async fn extract_archive(
-    client: &Client,
+    limits: ArchiveLimits,
+    progress: ProgressSink,
     order_no: &OrderNo,
     archive: std::fs::File,
     out_dir: &Path,
@@ -143,13 +144,11 @@ pub(crate) async fn extract_archive(
 ) -> std::result::Result<Staged, Stop> {
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
-    let limits = client.inner.settings.limits;
     let out_dir = out_dir.to_path_buf();
     let order = order_no.clone();
-    let progress_client = client.clone();
     tokio::task::spawn_blocking(move || {
         let report = |done, total| {
-            progress_client.emit(Progress::Extracting {
+            progress.emit(Progress::Extracting {
                 order_no: order.clone(),
                 done,
                 total,
@@ -169,7 +168,7 @@ pub(crate) async fn extract_archive(
 }
 
 /// Extracts the zip at `archive` into `out_dir/<order_no>/` with exactly the checks
-/// [`Client::download_report`] applies, and returns that folder and its files, sorted.
+/// [`crate::Client::download_report`] applies, and returns that folder and its files, sorted.
 /// Encrypted entries are refused (an `archive` error saying a password is needed); see
 /// [`extract_zip_with_password`].
 ///

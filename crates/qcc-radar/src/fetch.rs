@@ -30,7 +30,7 @@ use crate::clock::unix_now;
 use crate::ledger::{Ledger, LedgerKey, LedgerState};
 use crate::report::Report;
 use crate::report_folder::{FolderLock, ReportFolder};
-use crate::settings::Host;
+use crate::settings::{self, rule_error, Host, Parsed, Rule, Scope, SettingValue};
 
 /// How far back an order that was never downloaded is still worth a warning (45 days: past
 /// that, QCC has likely dropped the report).
@@ -76,6 +76,28 @@ impl FetchOptions {
     pub fn order_no(mut self, order_no: OrderNo) -> Self {
         self.order_no = Some(order_no);
         self
+    }
+
+    /// Sets the fetch option `name` (`timeout`, `new_order`, `order_no`, spelled as `host`
+    /// spells them) from a host value, with the same messages as the client's settings.
+    /// [`FetchOptions::check`] applies the rules between them.
+    pub fn set(mut self, host: Host, name: &str, value: impl Into<SettingValue>) -> Result<Self> {
+        let (setting, value) = settings::parse(host, Scope::Fetch, name, value.into())?;
+        match (setting.name, value) {
+            ("timeout", Parsed::Duration(d)) => self.timeout = Some(d),
+            ("new_order", Parsed::Bool(on)) => self.new_order = on,
+            ("order_no", Parsed::Text(t)) => self.order_no = Some(OrderNo::new(t)?),
+            (other, value) => unreachable!("fetch option {other} ({value:?}) is not mapped"),
+        }
+        Ok(self)
+    }
+
+    /// Checks the rules between options: `new_order` and `order_no` exclude each other.
+    pub fn check(&self, host: Host) -> Result<()> {
+        if self.new_order && self.order_no.is_some() {
+            return Err(rule_error(host, Rule::Excludes("new_order", "order_no")));
+        }
+        Ok(())
     }
 }
 
@@ -131,6 +153,30 @@ fn unconfirmed(key: &LedgerKey, sent_at: u64, ledger: &Path, cause: Option<&Erro
 }
 
 impl Client {
+    /// The whole flow: order (or resume) a report, wait for it (up to the client's wait
+    /// timeout), download and extract it, backed by the folder's order ledger, so calling it
+    /// again never pays twice (see [`Client::fetch_report_with`]). `None` when there were no
+    /// risk changes, so no report.
+    pub async fn fetch_report(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+    ) -> Result<Option<Report>> {
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::default())
+            .await
+    }
+
+    /// [`Client::fetch_report`] with an explicit wait deadline.
+    pub async fn fetch_report_within(
+        &self,
+        report_type: ReportType,
+        out_dir: &Path,
+        timeout: Duration,
+    ) -> Result<Option<Report>> {
+        self.fetch_report_with(report_type, out_dir, &FetchOptions::new().timeout(timeout))
+            .await
+    }
+
     /// The ledger key for `report_type` now, on the server's clock as corrected for skew.
     fn ledger_key(&self, report_type: ReportType) -> LedgerKey {
         let now = i64::try_from(self.inner.clock.now()).unwrap_or(i64::MAX);

@@ -28,7 +28,8 @@ use qcc_radar_core::{Error, ErrorKind, OrderNo, ReportType, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::unix_now;
-use crate::report_folder::{sync_dir, LEDGER_TEMP_PREFIX};
+use crate::local_fs::sync_dir;
+use crate::report_folder::LEDGER_TEMP_PREFIX;
 
 /// The ledger's format marker (the name predates the ledger's move into the library).
 const FORMAT: &str = "qcc-radar-journal";

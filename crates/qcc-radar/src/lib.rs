@@ -40,6 +40,43 @@
 //! Node bindings) call `stderr_log::init_from_env` (cargo feature `stderr-log`), which writes
 //! them to stderr when `QCC_RADAR_LOG` (`debug`, `trace`, or filter directives) or `RUST_LOG`
 //! is set, and does nothing otherwise.
+//!
+//! # Layout
+//!
+//! Each module has one job, and uses only modules further down this list, never one above it.
+//! A lower module that needs something of a higher one takes it as an argument or as a small
+//! trait it defines itself: the download gets its fresh links from a `LinkSource` (the client)
+//! and reports to a `ProgressSink`, the API calls take their own `ApiSettings`, not the
+//! client's.
+//!
+//! ```text
+//! module         job                                   uses
+//! blocking       the client without an async runtime   builder, client
+//! builder        setters or names → a Client           client, transport, settings, progress
+//! fetch          the whole flow, ledger-backed         client, delivery*, ledger, report_folder,
+//!                                                      settings, clock
+//! delivery       a made report onto disk, atomically   client, download, extract, report_folder,
+//!                                                      local_fs
+//! client         Client's state; order, ask, wait      transport, retry, closing, progress, clock
+//! download       the archive's bytes, resumable        transport, retry, report_folder, local_fs,
+//!                                                      progress, clock
+//! extract        a hostile zip into a staging folder   report_folder, local_fs, progress
+//! ledger         the order ledger's file               report_folder, local_fs, clock
+//! transport      signed API calls; the HTTP client     retry, clock
+//! report_folder  an output folder's names and lock     report
+//! retry          one retry loop: attempts, back-off    -
+//! local_fs       io errors, fsync, write-back, modes   -
+//! clock          the wall clock, the server's offset   -
+//! closing        close: cancel what runs, refuse later -
+//! progress       progress events, thinned              -
+//! report         a report on disk (plain data)         -
+//! settings       the settings table and its parsing    -
+//! stderr_log     opt-in diagnostics on stderr          -
+//! ```
+//!
+//! `Client`'s methods are spread by job (`client.rs`, `delivery.rs`, `fetch.rs`, and
+//! `Client::builder` in `builder.rs`); `*` marks such a use: fetch calls delivery's
+//! `download_locked`.
 
 #![warn(missing_docs)]
 
@@ -48,24 +85,27 @@ mod builder;
 mod client;
 mod clock;
 mod closing;
+mod delivery;
 mod download;
 pub mod extract;
 mod fetch;
 pub mod ledger;
+mod local_fs;
 mod progress;
 mod report;
 mod report_folder;
+mod retry;
 pub mod settings;
 #[cfg(feature = "stderr-log")]
 pub mod stderr_log;
 mod transport;
 
 pub use builder::ClientBuilder;
-pub use client::{prepare_out_dir, Client};
+pub use client::Client;
 pub use fetch::FetchOptions;
 pub use progress::{Progress, ProgressFn, PROGRESS_EVERY};
 pub use report::Report;
-pub use report_folder::{FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
+pub use report_folder::{prepare_out_dir, FolderLock, ReportFolder, LEDGER_FILE, LOCK_FILE};
 pub use settings::{Host, SettingValue};
 
 pub use qcc_radar_core::{

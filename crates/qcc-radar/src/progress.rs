@@ -59,6 +59,34 @@ pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 /// The least time between two download (or two extraction) events of one client.
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
+/// Where a client's progress events go: its callback, if any, through one [`Throttle`] shared
+/// by every clone of the client. Cheap to clone, so a blocking thread (the extraction) can take
+/// one along.
+#[derive(Clone)]
+pub(crate) struct ProgressSink {
+    callback: Option<ProgressFn>,
+    throttle: Arc<Throttle>,
+}
+
+impl ProgressSink {
+    /// A sink that calls `callback`, thinned.
+    pub(crate) fn new(callback: Option<ProgressFn>) -> ProgressSink {
+        ProgressSink {
+            callback,
+            throttle: Arc::default(),
+        }
+    }
+
+    /// Passes `event` to the callback when the throttle lets it through.
+    pub(crate) fn emit(&self, event: Progress) {
+        if let Some(cb) = &self.callback {
+            if self.throttle.due(&event) {
+                cb(&event);
+            }
+        }
+    }
+}
+
 /// Thins the frequent events; see the module comment.
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {

@@ -230,6 +230,12 @@ impl ReportFolder {
     }
 }
 
+/// Creates `out_dir` if needed and checks that it is a writable folder, before anything is sent
+/// (see [`ReportFolder::prepare`]).
+pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
+    ReportFolder::prepare(out_dir).map(|_| ())
+}
+
 /// The regular files under `dir`, sorted, as a report lists its extraction.
 pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -248,13 +254,6 @@ pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
-}
-
-/// Makes a rename in `dir` durable; best effort (not every file system lets a folder be opened).
-pub(crate) fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 #[cfg(test)]

@@ -11,14 +11,18 @@
 //! The table also renders each binding's README settings section ([`settings_markdown`]) and
 //! heads the shared vector `tests/settings.json` that every binding's suite runs; a Rust test
 //! fails when either drifts from it.
+//!
+//! This module is the table, the parsing of a host's value to a setting's unit and the rules'
+//! messages; it uses nothing else of the crate. Where a parsed value goes is said beside the
+//! field it sets: [`ClientBuilder::set`] in `builder.rs`, [`FetchOptions::set`] in `fetch.rs`.
 
 use std::fmt;
 use std::time::Duration;
 
-use qcc_radar_core::{Error, OrderNo, Result};
+use qcc_radar_core::{Error, Result};
 
-use crate::builder::ClientBuilder;
-use crate::fetch::FetchOptions;
+#[cfg(doc)]
+use crate::{ClientBuilder, FetchOptions};
 
 /// The caller's conventions: how a setting is spelled and what unit a bare number of time is in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -590,140 +594,49 @@ fn unknown(host: Host, name: &str, scope: Scope) -> Error {
     ))
 }
 
-impl ClientBuilder {
-    /// Sets the client setting `name` (spelled as `host` spells it, or canonically) from a
-    /// host value: every binding's one way in. A value of the wrong kind (text for a count, a
-    /// negative or non-finite time) is a `config` error naming the setting; range rules
-    /// (`max_attempts` at least 1, `poll_max` not below `poll_initial`, …) are checked by
-    /// [`ClientBuilder::build`], which names settings in the spelling of the last `host` given.
-    pub fn set(mut self, host: Host, name: &str, value: impl Into<SettingValue>) -> Result<Self> {
-        let value = value.into();
-        let setting = find(host, name)
-            .filter(|s| s.scope == Scope::Client)
-            .ok_or_else(|| unknown(host, name, Scope::Client))?;
-        self.host = host;
-        if !self.named.contains(&setting.name) {
-            self.named.push(setting.name);
-        }
-        let given = |other: &str| self.named.contains(&other);
-        let (cap_given, base_given) = (given("retry_cap"), given("retry_base"));
-        let (max_given, initial_given) = (given("poll_max"), given("poll_initial"));
-        let bad = || value_error(host, setting);
-        match setting.unit {
-            Unit::Duration => {
-                let d = parse_duration(host, &value).ok_or_else(bad)?;
-                self = match setting.name {
-                    "connect_timeout" => self.connect_timeout(d),
-                    "request_timeout" => self.request_timeout(d),
-                    "read_timeout" => self.read_timeout(d),
-                    "wait_timeout" => self.wait_timeout(d),
-                    // One of a pair given alone moves the other's default with it.
-                    "retry_base" => self.edit_retry(|r| {
-                        r.base = d;
-                        if !cap_given {
-                            r.cap = r.cap.max(d);
-                        }
-                    }),
-                    "retry_cap" => self.edit_retry(|r| {
-                        r.cap = d;
-                        if !base_given {
-                            r.base = r.base.min(d);
-                        }
-                    }),
-                    "retry_budget" => self.edit_retry(|r| r.max_elapsed = d),
-                    "poll_initial" => self.edit_poll(|p| {
-                        p.initial = d;
-                        if !max_given {
-                            p.max = p.max.max(d);
-                        }
-                    }),
-                    "poll_max" => self.edit_poll(|p| {
-                        p.max = d;
-                        if !initial_given {
-                            p.initial = p.initial.min(d);
-                        }
-                    }),
-                    other => unreachable!("duration setting {other} is not mapped"),
-                };
-            }
-            Unit::Count | Unit::Bytes => {
-                let n = match parse_whole(&value, setting.unit == Unit::Bytes).ok_or_else(bad)? {
-                    Whole::BelowOne => {
-                        return Err(rule_error(host, Rule::AtLeastOne(setting.name)))
-                    }
-                    Whole::Value(n) => n,
-                };
-                self = match setting.name {
-                    "max_attempts" => {
-                        let n = u32::try_from(n).unwrap_or(u32::MAX);
-                        self.edit_retry(|r| r.max_attempts = n)
-                    }
-                    "max_archive_entries" => self.edit_limits(|l| l.max_entries = n),
-                    "max_archive_entry_bytes" => self.edit_limits(|l| l.max_entry_bytes = n),
-                    "max_archive_bytes" => self.edit_limits(|l| l.max_total_bytes = n),
-                    "max_archive_ratio" => self.edit_limits(|l| l.max_ratio = n),
-                    other => unreachable!("count setting {other} is not mapped"),
-                };
-            }
-            Unit::Number => {
-                let x = parse_number(&value).ok_or_else(bad)?;
-                self = match setting.name {
-                    "poll_factor" => self.edit_poll(|p| p.factor = x),
-                    "poll_jitter" => self.edit_poll(|p| p.jitter = x),
-                    other => unreachable!("number setting {other} is not mapped"),
-                };
-            }
-            Unit::Bool => {
-                let on = parse_bool(&value).ok_or_else(bad)?;
-                self = self.clock_skew_correction(on);
-            }
-            Unit::Text | Unit::Secret | Unit::Path => {
-                let t = text(value).ok_or_else(bad)?;
-                self = match setting.name {
-                    "app_key" => self.app_key(t),
-                    "secret_key" => self.secret_key(t),
-                    "base_url" => self.base_url(t),
-                    "ca_file" => self.ca_file(t),
-                    "proxy" => self.proxy(t),
-                    "user_agent_suffix" => self.user_agent_suffix(t),
-                    "unzip_password" => self.unzip_password(t),
-                    other => unreachable!("text setting {other} is not mapped"),
-                };
-            }
-        }
-        Ok(self)
-    }
+/// A host's value, parsed to its setting's unit.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Parsed {
+    /// A [`Unit::Duration`].
+    Duration(Duration),
+    /// A [`Unit::Count`] or [`Unit::Bytes`], at least 1.
+    Whole(u64),
+    /// A [`Unit::Number`], finite.
+    Number(f64),
+    /// A [`Unit::Bool`].
+    Bool(bool),
+    /// A [`Unit::Text`], [`Unit::Secret`] or [`Unit::Path`].
+    Text(String),
 }
 
-impl FetchOptions {
-    /// Sets the fetch option `name` (`timeout`, `new_order`, `order_no`, spelled as `host`
-    /// spells them) from a host value, with the same messages as the client's settings.
-    /// [`FetchOptions::check`] applies the rules between them.
-    pub fn set(mut self, host: Host, name: &str, value: impl Into<SettingValue>) -> Result<Self> {
-        let value = value.into();
-        let setting = find(host, name)
-            .filter(|s| s.scope == Scope::Fetch)
-            .ok_or_else(|| unknown(host, name, Scope::Fetch))?;
-        let bad = || value_error(host, setting);
-        match setting.name {
-            "timeout" => self.timeout = Some(parse_duration(host, &value).ok_or_else(bad)?),
-            "new_order" => self.new_order = parse_bool(&value).ok_or_else(bad)?,
-            "order_no" => {
-                let t = text(value).ok_or_else(bad)?;
-                self.order_no = Some(OrderNo::new(t)?);
+/// Finds the setting called `name` (spelled as `host` spells it, or canonically) among those of
+/// `scope`, and parses `value` to its unit: the one way in of every binding's values, used by
+/// [`ClientBuilder::set`] and [`FetchOptions::set`]. An unknown name or a value of the wrong
+/// kind (text for a count, a negative or non-finite time) is a `config` error naming the
+/// setting; a count below 1 breaks its rule.
+pub(crate) fn parse(
+    host: Host,
+    scope: Scope,
+    name: &str,
+    value: SettingValue,
+) -> Result<(&'static Setting, Parsed)> {
+    let setting = find(host, name)
+        .filter(|s| s.scope == scope)
+        .ok_or_else(|| unknown(host, name, scope))?;
+    let bad = || value_error(host, setting);
+    let parsed = match setting.unit {
+        Unit::Duration => Parsed::Duration(parse_duration(host, &value).ok_or_else(bad)?),
+        Unit::Count | Unit::Bytes => {
+            match parse_whole(&value, setting.unit == Unit::Bytes).ok_or_else(bad)? {
+                Whole::BelowOne => return Err(rule_error(host, Rule::AtLeastOne(setting.name))),
+                Whole::Value(n) => Parsed::Whole(n),
             }
-            other => unreachable!("fetch option {other} is not mapped"),
         }
-        Ok(self)
-    }
-
-    /// Checks the rules between options: `new_order` and `order_no` exclude each other.
-    pub fn check(&self, host: Host) -> Result<()> {
-        if self.new_order && self.order_no.is_some() {
-            return Err(rule_error(host, Rule::Excludes("new_order", "order_no")));
-        }
-        Ok(())
-    }
+        Unit::Number => Parsed::Number(parse_number(&value).ok_or_else(bad)?),
+        Unit::Bool => Parsed::Bool(parse_bool(&value).ok_or_else(bad)?),
+        Unit::Text | Unit::Secret | Unit::Path => Parsed::Text(text(value).ok_or_else(bad)?),
+    };
+    Ok((setting, parsed))
 }
 
 /// The settings section of `host`'s README: a Markdown table of every setting as that host

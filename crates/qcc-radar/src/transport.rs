@@ -7,16 +7,20 @@
 //! and unreadable gateway pages with full-jitter back-off. Every attempt reads the clock once
 //! and re-signs. Second, `fork()`: a connection pool and its driver tasks do not survive into a
 //! child process, so the HTTP client is rebuilt when the process id changes.
+//!
+//! The loop of attempts and back-offs is `retry.rs`'s, shared with the download; this file says
+//! what each answer or failure of one attempt means. It knows nothing of the client: it takes
+//! the HTTP client, the clock and its own [`ApiSettings`].
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use qcc_radar_core::clock_skew::server_offset;
-use qcc_radar_core::{ApiRequest, Error, Result};
+use qcc_radar_core::{ApiRequest, BaseUrl, Error, Result, RetryPolicy};
 use reqwest::header::{CONTENT_TYPE, DATE};
 
-use crate::builder::Settings;
 use crate::clock::{unix_now, ServerClock};
+use crate::retry::{self, Budget, Job, Outcome, Repeat};
 
 /// The most bytes read of an API answer; the real ones are a few hundred.
 const MAX_API_BODY: usize = 1024 * 1024;
@@ -117,20 +121,6 @@ pub(crate) fn describe(e: reqwest::Error) -> String {
     text
 }
 
-/// A uniform random number in [0, 1).
-pub(crate) fn random_unit() -> f64 {
-    rand::random::<f64>()
-}
-
-/// Whether an API call may be repeated after it may have reached the server.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Repeat {
-    /// Safe to repeat (getReportInfo).
-    Safe,
-    /// Billed: only before sending (createReport).
-    OnlyBeforeSending,
-}
-
 /// One answer of the API.
 struct Answer {
     body: Vec<u8>,
@@ -177,28 +167,78 @@ async fn send_once(
     })
 }
 
+/// What an API call needs besides the request, the HTTP client and the clock: where requests go
+/// (named in messages), how long one may take, how often a failed one is tried again, and
+/// whether a 115 teaches the server's clock.
+#[derive(Clone)]
+pub(crate) struct ApiSettings {
+    /// The base URL requests are built on.
+    pub(crate) base_url: BaseUrl,
+    /// Time allowed for one API request, answer included.
+    pub(crate) request_timeout: Duration,
+    /// The retries of requests that are safe to repeat (and of the download's resumptions).
+    pub(crate) retry: RetryPolicy,
+    /// Whether to learn the server's clock offset after a 115 answer and try once more.
+    pub(crate) skew_correction: bool,
+}
+
 /// Sends the request built by `build` (given a timespan) and parses the answer with `parse`,
 /// retrying as `repeat` allows.
 pub(crate) async fn call_api<T>(
     http: &ForkAwareHttp,
-    settings: &Settings,
+    settings: &ApiSettings,
     clock: &ServerClock,
     repeat: Repeat,
     build: impl Fn(u64) -> ApiRequest,
     parse: impl Fn(&[u8], Option<&str>) -> Result<T>,
 ) -> Result<T> {
-    let started = Instant::now();
-    let mut attempt: u32 = 0;
-    let mut skew_corrected = false;
-    loop {
-        attempt += 1;
-        let req = build(clock.now());
+    let mut call = Call {
+        http,
+        settings,
+        clock,
+        repeat,
+        build,
+        parse,
+        endpoint: "",
+        skew_corrected: false,
+    };
+    retry::run(&settings.retry, &mut call)
+        .await
+        .map_err(|gave_up| with_attempts(gave_up.error, gave_up.attempts))
+}
+
+/// One API call, attempt by attempt.
+struct Call<'a, B, P> {
+    http: &'a ForkAwareHttp,
+    settings: &'a ApiSettings,
+    clock: &'a ServerClock,
+    repeat: Repeat,
+    build: B,
+    parse: P,
+    /// The endpoint of the last attempt, for messages.
+    endpoint: &'static str,
+    /// Whether a 115 already taught the server's clock in this call.
+    skew_corrected: bool,
+}
+
+impl<T, B, P> Job for Call<'_, B, P>
+where
+    B: Fn(u64) -> ApiRequest,
+    P: Fn(&[u8], Option<&str>) -> Result<T>,
+{
+    type Output = T;
+
+    async fn attempt(&mut self, budget: &mut Budget) -> Outcome<T> {
+        let (settings, clock) = (self.settings, self.clock);
+        let req = (self.build)(clock.now());
         let endpoint = req.endpoint;
-        tracing::debug!(endpoint, attempt, timespan = ?req.header("Timespan"), "sending");
-        let client = http.get();
-        let outcome = match send_once(&client, &req, settings.request_timeout).await {
+        self.endpoint = endpoint;
+        tracing::debug!(endpoint, attempt = budget.attempt(), timespan = ?req.header("Timespan"), "sending");
+        let client = self.http.get();
+        let (err, reached) = match send_once(&client, &req, settings.request_timeout).await {
             Ok(answer) => {
-                let result = if answer.http_status >= 500 && parse_is_unreadable(&answer, &parse) {
+                let parse = &self.parse;
+                let result = if answer.http_status >= 500 && parse_is_unreadable(&answer, parse) {
                     Err(Error::transport(format!(
                         "{endpoint} answered HTTP {} ({}); the service may be down",
                         answer.http_status,
@@ -216,22 +256,25 @@ pub(crate) async fn call_api<T>(
                 };
                 // A 115 may be our clock: learn the server's and try once more, if enabled.
                 if let Err(e) = &result {
-                    if e.code() == Some(115) && settings.skew_correction && !skew_corrected {
+                    if e.code() == Some(115) && settings.skew_correction && !self.skew_corrected {
                         if let Some(offset) = answer
                             .date
                             .as_deref()
                             .and_then(|d| server_offset(d, answer.received_at))
                         {
-                            skew_corrected = true;
+                            self.skew_corrected = true;
                             if (offset - clock.offset()).abs() >= 2 {
                                 tracing::info!(offset, "correcting for clock skew");
                                 clock.set_offset(offset);
-                                continue;
+                                return Outcome::Again;
                             }
                         }
                     }
                 }
-                result.map_err(|e| (e, true))
+                match result {
+                    Ok(value) => return Outcome::Done(value),
+                    Err(e) => (e, true),
+                }
             }
             Err(e) => {
                 let before = failed_before_sending(&e);
@@ -248,35 +291,22 @@ pub(crate) async fn call_api<T>(
                         describe(e)
                     ))
                 };
-                Err((err, !before))
+                (err, !before)
             }
         };
-        let (err, reached) = match outcome {
-            Ok(v) => return Ok(v),
-            Err(pair) => pair,
-        };
-        let may_repeat = match repeat {
-            Repeat::Safe => err.is_retryable(),
-            Repeat::OnlyBeforeSending => err.is_retryable() && !reached,
-        };
-        if !may_repeat {
-            let err = if repeat == Repeat::OnlyBeforeSending && reached && !is_refusal(&err) {
-                unconfirmed(endpoint, err)
-            } else {
-                err
-            };
-            return Err(with_attempts(err, attempt));
+        if self.repeat.allows(&err, reached) {
+            Outcome::Retry(err)
+        } else if self.repeat == Repeat::OnlyBeforeSending && reached && !is_refusal(&err) {
+            // A billed request that may have reached the server: the order may exist.
+            Outcome::Stop(unconfirmed(endpoint, err))
+        } else {
+            Outcome::Stop(err)
         }
-        match settings
-            .retry
-            .backoff(attempt, started.elapsed(), random_unit())
-        {
-            Some(delay) => {
-                tracing::warn!(endpoint, attempt, error = %err, ?delay, "retrying");
-                tokio::time::sleep(delay).await;
-            }
-            None => return Err(with_attempts(err, attempt)),
-        }
+    }
+
+    fn retrying(&self, error: &Error, attempt: u32, delay: Duration) {
+        let endpoint = self.endpoint;
+        tracing::warn!(endpoint, attempt, %error, ?delay, "retrying");
     }
 }
 
