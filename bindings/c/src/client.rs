@@ -267,7 +267,7 @@ fn fetch(
     // SAFETY: NULL or a NUL-terminated string, per the header's contract.
     let dir = unsafe { required_str(out_dir, "out_dir") }?;
     let core_options = fetch_options(options)?;
-    let (inner, dir) = (client.inner.as_async().clone(), PathBuf::from(dir));
+    let (inner, dir) = (client.inner.as_async().admit()?, PathBuf::from(dir));
     let fetched = blocking::run(async move {
         inner
             .fetch_report_with(report_type, &dir, &core_options)

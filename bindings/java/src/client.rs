@@ -55,11 +55,14 @@ fn insert(client: Client) -> i64 {
     id
 }
 
-/// The client behind `handle`, or a `config` error when it is closed.
+/// The client behind `handle` for one call made now (`Client::admit`: if `close()` comes
+/// before the call's task first runs, it still ends `cancelled`), or a `config` error when it
+/// is closed.
 fn get(handle: i64) -> qcc_radar::Result<Client> {
-    clients().get(&handle).cloned().ok_or_else(|| {
+    let client = clients().get(&handle).cloned().ok_or_else(|| {
         Error::config("this RadarClient is closed; create a new one to make more calls")
-    })
+    })?;
+    client.admit()
 }
 
 /// Takes `handle` out of the registry. The client is dropped by the caller, after the lock is

@@ -112,7 +112,9 @@ impl NativeClient {
         T: napi::bindgen_prelude::ToNapiValue + Send + 'static,
         F: std::future::Future<Output = napi::Result<T>> + Send + 'static,
     {
-        let client = self.client.clone();
+        // A clone for this call: made now, it ends `cancelled` (not `config`) if close()
+        // comes before its task first runs.
+        let client = self.client.admit().into_napi()?;
         let registration = self.ops.register(op)?;
         let fut = self.ops.clone().run(op, registration, what, work(client));
         AsyncBlockBuilder::new(fut).build(env)

@@ -40,15 +40,21 @@ fn order_no(py: Python<'_>, s: &str) -> PyResult<OrderNo> {
 }
 
 impl NativeClient {
+    /// A clone for one call made now: it ends `cancelled` (not `config`) if `close()` comes
+    /// before its task first runs, and fails `config` if the client is closed already.
+    fn admit(&self, py: Python<'_>) -> PyResult<qcc_radar::Client> {
+        self.inner.admit().map_err(|e| to_py_err(py, &e))
+    }
+
     fn create_op(&self, py: Python<'_>, rt: &str) -> PyResult<OpFuture> {
-        let (c, t) = (self.inner.clone(), report_type(py, rt)?);
+        let (c, t) = (self.admit(py)?, report_type(py, rt)?);
         Ok(Box::pin(async move {
             c.create_report(t).await.map(Outcome::Ordered)
         }))
     }
 
     fn info_op(&self, py: Python<'_>, order: &str) -> PyResult<OpFuture> {
-        let (c, o) = (self.inner.clone(), order_no(py, order)?);
+        let (c, o) = (self.admit(py)?, order_no(py, order)?);
         Ok(Box::pin(async move {
             c.report_info(&o).await.map(Outcome::Info)
         }))
@@ -60,7 +66,7 @@ impl NativeClient {
         order: &str,
         t: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<OpFuture> {
-        let (c, o) = (self.inner.clone(), order_no(py, order)?);
+        let (c, o) = (self.admit(py)?, order_no(py, order)?);
         let t = timeout(py, t)?.unwrap_or_else(|| self.inner.wait_timeout());
         Ok(Box::pin(async move {
             c.wait_for_report(&o, t).await.map(Outcome::Info)
@@ -68,7 +74,7 @@ impl NativeClient {
     }
 
     fn download_op(&self, py: Python<'_>, order: &str, out_dir: PathBuf) -> PyResult<OpFuture> {
-        let (c, o) = (self.inner.clone(), order_no(py, order)?);
+        let (c, o) = (self.admit(py)?, order_no(py, order)?);
         Ok(Box::pin(async move {
             c.download_report(&o, &out_dir).await.map(Outcome::Report)
         }))
@@ -81,7 +87,7 @@ impl NativeClient {
         out_dir: PathBuf,
         options: [Option<&Bound<'_, PyAny>>; 3],
     ) -> PyResult<OpFuture> {
-        let (c, rt) = (self.inner.clone(), report_type(py, rt)?);
+        let (c, rt) = (self.admit(py)?, report_type(py, rt)?);
         let [t, new_order, resume] = options;
         let options = fetch_options(
             py,

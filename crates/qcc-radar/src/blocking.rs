@@ -125,31 +125,31 @@ impl Client {
 
     /// See [`crate::Client::create_report`].
     pub fn create_report(&self, report_type: ReportType) -> Result<Option<OrderNo>> {
-        let c = self.inner.clone();
+        let c = self.inner.admit()?;
         run(async move { c.create_report(report_type).await })
     }
 
     /// See [`crate::Client::report_info`].
     pub fn report_info(&self, order_no: &OrderNo) -> Result<ReportInfo> {
-        let (c, o) = (self.inner.clone(), order_no.clone());
+        let (c, o) = (self.inner.admit()?, order_no.clone());
         run(async move { c.report_info(&o).await })
     }
 
     /// See [`crate::Client::wait_for_report`].
     pub fn wait_for_report(&self, order_no: &OrderNo, timeout: Duration) -> Result<ReportInfo> {
-        let (c, o) = (self.inner.clone(), order_no.clone());
+        let (c, o) = (self.inner.admit()?, order_no.clone());
         run(async move { c.wait_for_report(&o, timeout).await })
     }
 
     /// See [`crate::Client::download_report`].
     pub fn download_report(&self, order_no: &OrderNo, out_dir: &Path) -> Result<Report> {
-        let (c, o, d) = (self.inner.clone(), order_no.clone(), out_dir.to_path_buf());
+        let (c, o, d) = (self.inner.admit()?, order_no.clone(), out_dir.to_path_buf());
         run(async move { c.download_report(&o, &d).await })
     }
 
     /// See [`crate::Client::fetch_report`].
     pub fn fetch_report(&self, report_type: ReportType, out_dir: &Path) -> Result<Option<Report>> {
-        let (c, d) = (self.inner.clone(), out_dir.to_path_buf());
+        let (c, d) = (self.inner.admit()?, out_dir.to_path_buf());
         run(async move { c.fetch_report(report_type, &d).await })
     }
 
@@ -160,7 +160,7 @@ impl Client {
         out_dir: &Path,
         timeout: Duration,
     ) -> Result<Option<Report>> {
-        let (c, d) = (self.inner.clone(), out_dir.to_path_buf());
+        let (c, d) = (self.inner.admit()?, out_dir.to_path_buf());
         run(async move { c.fetch_report_within(report_type, &d, timeout).await })
     }
 }

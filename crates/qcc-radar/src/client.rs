@@ -48,6 +48,8 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Made by [`Client::admit`]: its calls were made before any `close()` (see there).
+    pub(crate) admitted: bool,
 }
 
 impl fmt::Debug for Client {
@@ -73,6 +75,7 @@ impl Client {
                 closing: Closing::default(),
                 progress,
             }),
+            admitted: false,
         }
     }
 
@@ -109,6 +112,22 @@ impl Client {
         self.inner.closing.is_closed()
     }
 
+    /// A clone for one call being made now, for a binding that hands the call to a task which
+    /// runs later: fails with the closed client's `config` error if the client is closed
+    /// already; otherwise, if `close()` comes before the task first runs, the call still ends
+    /// `cancelled`, as a call in flight does, not `config`. (A future of this crate starts when
+    /// first polled, so without this a call made just before `close()` would count as a later
+    /// one.) Use the clone for that one call only.
+    pub fn admit(&self) -> Result<Client> {
+        if self.is_closed() {
+            return Err(crate::closing::closed_error());
+        }
+        Ok(Client {
+            inner: self.inner.clone(),
+            admitted: true,
+        })
+    }
+
     /// Orders a report. `None` means createReport answered 201: no monitored company had a
     /// risk change, so there is no report (not an error). Never retried once the request may
     /// have reached the server: a second attempt could pay for a second order.
@@ -117,6 +136,7 @@ impl Client {
             .closing
             .guard(
                 "ordering a report",
+                self.admitted,
                 self.create_report_unguarded(report_type),
             )
             .await
@@ -159,7 +179,10 @@ impl Client {
             |ts| ApiRequest::report_info(&s.api.base_url, &s.credentials, order_no, ts),
             parse_report_info,
         );
-        self.inner.closing.guard("asking for the report", ask).await
+        self.inner
+            .closing
+            .guard("asking for the report", self.admitted, ask)
+            .await
     }
 
     /// Polls until the report is made (`S`), following the poll schedule. `F` is a
@@ -174,6 +197,7 @@ impl Client {
             .closing
             .guard(
                 "waiting for the report",
+                self.admitted,
                 self.wait_for_report_unguarded(order_no, timeout),
             )
             .await

@@ -40,21 +40,45 @@ impl Closing {
 
     /// Runs `work` unless the client is closed, and stops it (dropping it) when the client is
     /// closed meanwhile. `what` completes "the client was closed while …".
+    ///
+    /// A call finds the client closed when it first runs: `admitted` says whether the caller
+    /// made it before (a binding's call handed to a task that had not run yet when `close()`
+    /// came, see [`crate::Client::admit`]), which makes it `cancelled` like any call in
+    /// flight; otherwise it is a later call, `config`. The closed branch is polled first, and
+    /// a failure of `work` once the client is closed is reported as the close (an inner call
+    /// of a fetch that started in the instant of `close()` fails `config`; the fetch was in
+    /// flight, so it ends `cancelled`), keeping the order it names.
     pub(crate) async fn guard<T>(
         &self,
         what: &str,
+        admitted: bool,
         work: impl Future<Output = Result<T>>,
     ) -> Result<T> {
-        let mut closed = self.closed.subscribe();
-        if *closed.borrow_and_update() {
-            return Err(closed_error());
-        }
-        tokio::select! {
-            result = work => result,
-            _ = closed.wait_for(|c| *c) => Err(Error::new(
+        let cancelled = |order: Option<&qcc_radar_core::OrderNo>| {
+            let e = Error::new(
                 ErrorKind::Cancelled,
                 format!("the client was closed while {what}"),
-            )),
+            );
+            match order {
+                Some(o) => e.with_order_no(o),
+                None => e,
+            }
+        };
+        let mut closed = self.closed.subscribe();
+        if *closed.borrow_and_update() {
+            return Err(if admitted {
+                cancelled(None)
+            } else {
+                closed_error()
+            });
+        }
+        tokio::select! {
+            biased;
+            _ = closed.wait_for(|c| *c) => Err(cancelled(None)),
+            result = work => match result {
+                Err(e) if self.is_closed() => Err(cancelled(e.order_no())),
+                other => other,
+            },
         }
     }
 }
@@ -74,7 +98,7 @@ mod tests {
         let closing = std::sync::Arc::new(Closing::default());
         let c = closing.clone();
         let running = tokio::spawn(async move {
-            c.guard("waiting", async {
+            c.guard("waiting", false, async {
                 tokio::time::sleep(Duration::from_secs(600)).await;
                 Ok(())
             })
@@ -86,8 +110,23 @@ mod tests {
         let e = running.await.unwrap().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Cancelled);
         assert_eq!(e.message(), "the client was closed while waiting");
-        let later = closing.guard("ordering", async { Ok(()) }).await;
+        let later = closing.guard("ordering", false, async { Ok(()) }).await;
         assert_eq!(later.unwrap_err().kind(), ErrorKind::Config);
+        let admitted = closing.guard("ordering", true, async { Ok(()) }).await;
+        assert_eq!(admitted.unwrap_err().kind(), ErrorKind::Cancelled);
         assert!(closing.is_closed());
+    }
+
+    #[tokio::test]
+    async fn work_that_fails_because_of_the_close_ends_cancelled() {
+        let closing = Closing::default();
+        let e = closing
+            .guard("fetching", false, async {
+                closing.close();
+                Err::<(), _>(Error::config("the client is closed; make a new one"))
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Cancelled);
     }
 }

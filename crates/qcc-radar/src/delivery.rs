@@ -62,7 +62,7 @@ impl Client {
         };
         self.inner
             .closing
-            .guard("downloading the report", work)
+            .guard("downloading the report", self.admitted, work)
             .await
             .map_err(|e| e.with_order_no(order_no))
     }

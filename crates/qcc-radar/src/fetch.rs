@@ -203,6 +203,7 @@ impl Client {
             .closing
             .guard(
                 "fetching the report",
+                self.admitted,
                 self.fetch_report_unguarded(report_type, out_dir, options),
             )
             .await

@@ -395,7 +395,8 @@ pub fn find(host: Host, name: &str) -> Option<&'static Setting> {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SettingValue {
-    /// Text; for a time, bytes, count or flag it is parsed (`30s`, `16GiB`, `5`, `true`).
+    /// Text; for a time, bytes, count or flag it is parsed (`30s`, `16GiB`, `5`, `true`); a
+    /// time without a unit is in the host's unit, as a number is.
     Text(String),
     /// A number; a time is in the host's unit (seconds in Python and C, ms in Node and Java).
     Number(f64),
@@ -494,7 +495,10 @@ fn parse_duration(host: Host, value: &SettingValue) -> Option<Duration> {
             let (number, unit) = t.split_at(split);
             let n: f64 = number.trim().parse().ok()?;
             let scale = match unit.trim() {
-                "" | "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+                // A bare number is in the host's unit, as a number would be: "1500" from a
+                // Java configuration file is 1500 ms, from C or the command line 1500 s.
+                "" => host.time_unit_secs(),
+                "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
                 "ms" => 0.001,
                 "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
                 "h" | "hour" | "hours" => 3600.0,
@@ -657,19 +661,24 @@ pub fn settings_markdown(host: Host) -> String {
         out.push_str(&format!(
             "| {title} | unit | default | meaning |\n|---|---|---|---|\n"
         ));
-        for s in SETTINGS.iter().filter(|s| s.scope == scope) {
-            let mut doc = s.doc.to_string();
+        // The doc and default name other settings in this host's spelling too.
+        let respell = |text: &str| {
+            let mut text = text.to_string();
             for other in SETTINGS {
-                doc = doc.replace(
+                text = text.replace(
                     &format!("`{}`", other.name),
                     &format!("`{}`", other.name_for(host)),
                 );
             }
+            text
+        };
+        for s in SETTINGS.iter().filter(|s| s.scope == scope) {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {doc} |\n",
+                "| `{}` | {} | {} | {} |\n",
                 s.name_for(host),
                 unit(s),
-                s.default,
+                respell(s.default),
+                respell(s.doc),
             ));
         }
         out.push('\n');
@@ -713,6 +722,11 @@ mod tests {
         assert_eq!(d(Host::C, "2m".into()), Some(Duration::from_secs(120)));
         assert_eq!(d(Host::C, "1e1s".into()), Some(Duration::from_secs(10)));
         assert_eq!(d(Host::C, " 3 ".into()), Some(Duration::from_secs(3)));
+        assert_eq!(
+            d(Host::Java, "1500".into()),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(d(Host::Node, "2s".into()), Some(Duration::from_secs(2)));
         assert_eq!(d(Host::C, "-1s".into()), None);
         assert_eq!(d(Host::C, "3 fortnights".into()), None);
         assert_eq!(d(Host::Python, f64::NAN.into()), None);
