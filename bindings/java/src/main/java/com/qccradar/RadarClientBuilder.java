@@ -372,7 +372,7 @@ public final class RadarClientBuilder {
      * Sets a setting by name, as a configuration file has it: the name as the methods of this
      * class spell it ({@code requestTimeout}, {@code maxAttempts}) or the canonical
      * {@code snake_case} one ({@code request_timeout}), and the value as text. Times take a unit
-     * ({@code "1500ms"}, {@code "30s"}, {@code "2m"}, {@code "1h"}; a bare number is seconds),
+     * ({@code "1500ms"}, {@code "30s"}, {@code "2m"}, {@code "1h"}; a bare number is milliseconds),
      * byte sizes may ({@code "16GiB"}, {@code "10MB"}), flags are {@code true}/{@code false}
      * (or {@code on}/{@code off}, {@code yes}/{@code no}, {@code 1}/{@code 0}). An unknown name
      * or a bad value makes {@link #build()} throw {@link ErrorKind#CONFIG}, naming the setting
