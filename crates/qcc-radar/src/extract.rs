@@ -8,9 +8,9 @@
 //! Everything is written into a temporary folder beside the target, which is renamed to
 //! `<orderNo>/` only when complete; a refusal or a cancel removes it.
 //!
-//! A download stages the extraction ([`extract_archive`]) from the archive's temporary file
+//! A download stages the extraction (`extract_archive`) from the archive's temporary file
 //! while that file's fsync runs on another thread, and renames both only once both are done
-//! ([`Staged::commit`]), with one fsync of the folder for the two renames: the fsync of a large
+//! (`Staged::commit`), with one fsync of the folder for the two renames: the fsync of a large
 //! archive costs about as long as its extraction, so overlapping them takes one off the wall
 //! time. The extracted files are fsynced too (their write-back started as they are written),
 //! so that a folder under its final name, which the ledger records as `ready`, is durable.
@@ -18,7 +18,7 @@
 //! Encrypted entries (ZipCrypto or AES) are opened with the candidate passwords in turn (the
 //! report's `unzipPassword`, then the `unzip_password` setting): the first that every
 //! encrypted entry accepts is used, and that is settled before a byte is written. Without a
-//! password that opens them the extraction stops with [`Stop::Password`], and the caller keeps
+//! password that opens them the extraction stops with `Stop::Password`, and the caller keeps
 //! the archive for a re-run with the password.
 
 use std::io::{Read, Write};
