@@ -4,7 +4,7 @@
 #
 #   cli     the command's tarball: --version, `qcc-radar demo`, completions, man page
 #   python  a fresh venv: pip install the wheel (--no-index), the README's notebook example in a
-#           Jupyter kernel (nbclient, pandas for its second cell), examples/quickstart.py
+#           Jupyter kernel (nbclient; pandas and tqdm, which its cells use), examples/quickstart.py
 #   node    a fresh folder: npm install the two tarballs; the quickstart as ESM
 #           (node/examples/quickstart.mjs) and CommonJS (tests/install/node/quickstart.cjs)
 #   java    a separate Maven project (tests/install/java) depending on com.qccradar:qcc-radar
@@ -114,7 +114,7 @@ test_python() {
   }
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-index "$wheel"
   # The notebook's tools, as a notebook user has them (after the wheel, so nothing else builds it).
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check nbclient nbformat ipykernel pandas
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check nbclient nbformat ipykernel pandas tqdm
   "$venv/bin/python" -m pip show qcc-radar | sed -n '1,2p'
   local site
   site="$("$venv/bin/python" -c 'import qcc_radar, os; print(os.path.dirname(qcc_radar.__file__))')"
