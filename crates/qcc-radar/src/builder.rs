@@ -270,7 +270,7 @@ impl ClientBuilder {
             ("proxy", Parsed::Text(t)) => self.proxy(t),
             ("user_agent_suffix", Parsed::Text(t)) => self.user_agent_suffix(t),
             ("unzip_password", Parsed::Text(t)) => self.unzip_password(t),
-            (other, value) => unreachable!("setting {other} ({value:?}) is not mapped"),
+            (other, _) => unreachable!("setting {other} is not mapped to its parsed value"),
         })
     }
 

@@ -87,7 +87,7 @@ impl FetchOptions {
             ("timeout", Parsed::Duration(d)) => self.timeout = Some(d),
             ("new_order", Parsed::Bool(on)) => self.new_order = on,
             ("order_no", Parsed::Text(t)) => self.order_no = Some(OrderNo::new(t)?),
-            (other, value) => unreachable!("fetch option {other} ({value:?}) is not mapped"),
+            (other, _) => unreachable!("fetch option {other} is not mapped to its parsed value"),
         }
         Ok(self)
     }
